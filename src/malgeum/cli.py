@@ -1,0 +1,119 @@
+"""The `malgeum` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+
+from malgeum import __version__
+from malgeum import recipe as recipes
+from malgeum.readers import Fields
+
+
+def _clean(a: argparse.Namespace) -> int:
+    from malgeum.engine import local
+
+    recipe = recipes.load(a.recipe)
+    if a.keep_foreign:
+        recipe = recipes.set_param(recipe, "foreign", "keep", True)
+    stats = local.run(
+        a.inputs,
+        a.output,
+        recipe,
+        workers=a.workers,
+        fmt=a.format,
+        fields=Fields(a.text_field, a.id_field),
+        overwrite=a.overwrite,
+        progress=not a.quiet,
+    )
+    print(
+        f"{stats['input_records']:,} records: {stats['kept']:,} kept ({stats['changed']:,} changed), "
+        f"{stats['dropped']:,} dropped, {stats['quarantined']:,} quarantined"
+        f"{'' if stats['balanced'] else '  (COUNTS DO NOT BALANCE)'}; "
+        f"{stats['chars_in'] - stats['chars_out']:,} of {stats['chars_in']:,} characters removed. "
+        f"Details: {Path(a.output) / 'stats.json'}",
+        file=sys.stderr,
+    )
+    return 0 if stats["balanced"] else 3
+
+
+def _explain(a: argparse.Namespace) -> int:
+    from malgeum import explain
+
+    found = explain.find(Path(a.output), a.id)
+    if found is None:
+        print(f"no document with id {a.id!r} in {a.output}", file=sys.stderr)
+        return 1
+    colour = sys.stdout.isatty() if a.color == "auto" else a.color == "always"
+    print(explain.render(found[1], colour=colour))
+    return 0
+
+
+def _recipe(a: argparse.Namespace) -> int:
+    if a.action == "show":
+        print(recipes.dump(recipes.load(a.recipe)), end="")
+    elif a.action == "steps":
+        print(recipes.describe_steps())
+    else:  # check
+        recipes.build(recipes.load(a.recipe))
+        print(f"{a.recipe or recipes.DEFAULT}: ok")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="malgeum", description="Clean crawled web text, accountably. Korean first.")
+    p.add_argument("--version", action="version", version=f"malgeum {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("clean", help="clean files or folders of JSONL(.gz/.zst), Parquet or .txt")
+    c.add_argument("inputs", nargs="+", metavar="INPUT")
+    c.add_argument("-o", "--output", required=True, help="output folder (a re-run resumes it)")
+    c.add_argument("--recipe", help="recipe YAML replacing the built-in one (see `malgeum recipe show`)")
+    c.add_argument("--workers", type=int, default=None, help="parallel processes (default: all cores)")
+    c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
+    c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
+    c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
+    c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
+    c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=_clean)
+
+    e = sub.add_parser("explain", help="show one output document with its cuts in place")
+    e.add_argument("output", metavar="OUT")
+    e.add_argument("--id", required=True)
+    e.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    e.set_defaults(func=_explain)
+
+    r = sub.add_parser("recipe", help="show, list or check recipes")
+    r.add_argument("action", choices=("show", "steps", "check"))
+    r.add_argument("--recipe", help="a recipe file (default: the built-in recipe)")
+    r.set_defaults(func=_recipe)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parser().parse_args(argv)
+    try:
+        return a.func(a)
+    except recipes.RecipeError as e:
+        print(f"malgeum: recipe error: {e}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as e:
+        print(f"malgeum: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        from malgeum.output import OutputMismatch
+
+        if isinstance(e, OutputMismatch):
+            print(f"malgeum: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+_ = orjson

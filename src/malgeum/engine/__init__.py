@@ -1,0 +1,1 @@
+"""Engines decide where shards are cleaned; steps never import them."""

