@@ -41,5 +41,48 @@ def load(lang: str, topic: str) -> dict[str, Any]:
 
 
 def alternatives(pattern: str | list[str]) -> str:
-    """A rule's pattern: one regex, or a list of alternatives."""
-    return pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
+    """A rule's pattern: one regex, or a list of alternatives; made unable to match a line break."""
+    joined = pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
+    return line_safe(joined)
+
+
+def line_safe(pattern: str) -> str:
+    """Rewrite a regex so that it cannot match across a line break.
+
+    Lexicon authors write `\\s` and `[^...]` naturally; in a pattern run over a whole document those
+    would jump to the next line. Outside classes `\\s` becomes "white space but not a line break", a
+    positive class loses `\\s`'s line break, and every negated class excludes the line break.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            out.append("[^\\S\\n]" if pattern[i + 1] == "s" else pattern[i : i + 2])
+            i += 2
+        elif ch == "[":
+            j = i + 1
+            negated = j < n and pattern[j] == "^"
+            if negated:
+                j += 1
+            body: list[str] = []
+            if j < n and pattern[j] == "]":  # a literal ] first in the class
+                body.append("]")
+                j += 1
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "\\" and j + 1 < n:
+                    esc = pattern[j : j + 2]
+                    body.append(" \\t\\u00a0\\u3000" if esc == "\\s" and not negated else esc)
+                    j += 2
+                else:
+                    body.append(pattern[j])
+                    j += 1
+            inner = "".join(body)
+            if negated and "\\n" not in inner:
+                inner += "\\n"
+            out.append(("[^" if negated else "[") + inner + "]")
+            i = j + 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)

@@ -23,8 +23,13 @@ _SCRIPTS = {
 }
 
 
+# Weight of a letter of each script: its UTF-8 size, so that one Hangul syllable counts about as much text as
+# the three Latin letters it takes to say as much.
+_WEIGHT = {"hangul": 3, "cjk": 3, "thai": 3, "devanagari": 3, "latin": 1}
+
+
 def script_counts(text: str) -> dict[str, int]:
-    return {name: len(rx.findall(text)) for name, rx in _SCRIPTS.items()}
+    return {name: len(rx.findall(text)) * _WEIGHT.get(name, 2) for name, rx in _SCRIPTS.items()}
 
 
 def main_script(counts: dict[str, int]) -> str | None:

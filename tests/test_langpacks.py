@@ -1,0 +1,82 @@
+"""Language packs are data a linguist edits; these tests keep them safe to run on hostile text."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+try:  # Python 3.11+
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+from malgeum import langpacks
+from malgeum.steps.spam import _keyword_regex
+
+MAX_REPEAT = 400
+BOILERPLATE = [
+    (lang, r) for lang in langpacks.available("boilerplate") for r in langpacks.load(lang, "boilerplate")["rules"]
+]
+
+
+def _unbounded(parsed) -> list[str]:
+    """Repeats with no upper bound (or a huge one) anywhere in a parsed regex."""
+    found = []
+    for op, arg in parsed:
+        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            lo, hi, sub = arg
+            if hi is sre_parse.MAXREPEAT or hi > MAX_REPEAT:
+                found.append(str(sub))
+            found += _unbounded(sub)
+        elif op == sre_parse.SUBPATTERN:
+            found += _unbounded(arg[-1])
+        elif op == sre_parse.BRANCH:
+            for alt in arg[1]:
+                found += _unbounded(alt)
+        elif op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+            found += _unbounded(arg[1])
+    return found
+
+
+@pytest.mark.parametrize("lang,rule", BOILERPLATE, ids=[r["id"] for _, r in BOILERPLATE])
+def test_rule_is_well_formed_and_bounded(lang, rule):
+    assert set(rule) == {"id", "kind", "reason", "pattern"}
+    assert rule["id"].startswith(f"{lang}.")
+    assert rule["kind"] in ("line", "prefix", "suffix")
+    pattern = langpacks.alternatives(rule["pattern"])
+    re.compile(pattern)
+    assert _unbounded(sre_parse.parse(pattern)) == [], "bound every repetition, e.g. {0,40}"
+
+
+def test_rule_ids_are_unique():
+    ids = [r["id"] for _, r in BOILERPLATE]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("lang", langpacks.available("spam"))
+def test_spam_lexicon_compiles(lang):
+    rx = _keyword_regex(langpacks.load(lang, "spam"))
+    assert rx and re.compile(rx)
+
+
+def test_patterns_never_cross_a_line_break():
+    assert re.fullmatch(langpacks.line_safe(r"a\sb"), "a\nb") is None
+    assert re.fullmatch(langpacks.line_safe(r"a[^x]b"), "a\nb") is None
+    assert re.fullmatch(langpacks.line_safe(r"a[\s]b"), "a\nb") is None
+    assert re.fullmatch(langpacks.line_safe(r"a[]\s]b"), "a]b")
+
+
+@pytest.mark.parametrize("filler", ["가", "a", " ", "=", "기자 ", "[", "▶", "@", "a.", "#가"])
+def test_boilerplate_is_linear_on_pathological_lines(filler):
+    """A 200k-character line of one repeated piece must not make any rule backtrack for long."""
+    from malgeum import Document
+    from malgeum.recipe import build
+
+    (step,) = build({"steps": ["boilerplate"]})
+    text = filler * (200_000 // len(filler))
+    t0 = time.perf_counter()
+    step.process(Document("x", text))
+    # generous: linear scanning takes well under a second; catastrophic backtracking takes minutes
+    assert time.perf_counter() - t0 < 20

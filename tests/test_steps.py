@@ -1,0 +1,61 @@
+"""Every step names what it cut and why: data cases in data/step_cases.yaml, plus behaviour tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from malgeum import Document, Pipeline
+from malgeum.recipe import build
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "step_cases.yaml").read_text(encoding="utf-8"))
+
+
+def cuts(step_entry, text: str) -> list[tuple[str, str]]:
+    (step,) = build({"steps": [step_entry]})
+    doc = step.process(Document("t", text))
+    return [(e.rule, e.removed) for e in doc.edits]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_step_case(case):
+    assert cuts(case["step"], case["text"]) == [tuple(c) for c in case["cuts"]]
+
+
+def test_mojibake_fix_inserts_the_repaired_text():
+    (step,) = build({"steps": ["fix_mojibake"]})
+    doc = step.process(Document("t", "ÇÑ±¹¾î ¹®Àå"))
+    assert doc.text == "한국어 문장"
+
+
+def test_keep_foreign_scores_but_keeps():
+    text = "정부는 24일 새 정책을 발표했다. 이번 정책은 다음 달부터 시행된다고 관계자가 설명했다.\nIn this photo made on May 22, 2019, a long queue of climbers line a path."
+    (step,) = build({"steps": [{"foreign": {"keep": True}}]})
+    doc = step.process(Document("t", text))
+    assert doc.text == text
+    assert doc.scores["foreign_blocks"][0]["lang"] == "en"
+
+
+def test_min_length_drops_with_reason():
+    (step,) = build({"steps": [{"min_length": {"min_chars": 10}}]})
+    doc = step.process(Document("t", "짧다"))
+    assert doc.dropped == ("min_length", "length.too_short", "2 characters left, fewer than 10")
+
+
+def test_documents_dropped_earlier_pass_later_steps_untouched():
+    p = Pipeline.from_recipe({"steps": [{"min_length": {"min_chars": 10}}, "boilerplate"]})
+    doc = p.process(Document("t", "관련링크"))
+    assert doc.dropped and doc.text == "관련링크"
+    assert p.stats()["boilerplate"]["docs_in"] == 0
+
+
+def test_stats_count_cuts_and_characters_by_rule():
+    p = Pipeline.from_recipe({"steps": ["boilerplate"]})
+    for text in ["관련링크\n본문이다.", "관련링크\n>\n다른 본문이다."]:
+        p.process(Document("t", text))
+    s = p.stats()["boilerplate"]
+    assert s["docs_in"] == 2 and s["docs_changed"] == 2
+    assert s["rules"]["ko.nav.portal_link"] == {"cuts": 3, "chars": 5 + 5 + 2, "docs": 2}
+    assert s["chars_removed"] == 12
