@@ -26,7 +26,7 @@ def _unbounded(parsed) -> list[str]:
     found = []
     for op, arg in parsed:
         if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
-            lo, hi, sub = arg
+            _lo, hi, sub = arg
             if hi is sre_parse.MAXREPEAT or hi > MAX_REPEAT:
                 found.append(str(sub))
             found += _unbounded(sub)

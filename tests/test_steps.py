@@ -31,7 +31,10 @@ def test_mojibake_fix_inserts_the_repaired_text():
 
 
 def test_keep_foreign_scores_but_keeps():
-    text = "정부는 24일 새 정책을 발표했다. 이번 정책은 다음 달부터 시행된다고 관계자가 설명했다.\nIn this photo made on May 22, 2019, a long queue of climbers line a path."
+    text = (
+        "정부는 24일 새 정책을 발표했다. 이번 정책은 다음 달부터 시행된다고 관계자가 설명했다.\n"
+        "In this photo made on May 22, 2019, a long queue of climbers line a path."
+    )
     (step,) = build({"steps": [{"foreign": {"keep": True}}]})
     doc = step.process(Document("t", text))
     assert doc.text == text
