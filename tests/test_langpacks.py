@@ -13,7 +13,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 from malgeum import langpacks
-from malgeum.steps.spam import _keyword_regex
+from malgeum.steps.spam import keyword_regex
 
 MAX_REPEAT = 400
 BOILERPLATE = [
@@ -42,12 +42,18 @@ def _unbounded(parsed) -> list[str]:
 
 @pytest.mark.parametrize("lang,rule", BOILERPLATE, ids=[r["id"] for _, r in BOILERPLATE])
 def test_rule_is_well_formed_and_bounded(lang, rule):
-    assert set(rule) == {"id", "kind", "reason", "pattern"}
+    assert set(rule) == (
+        {"id", "kind", "reason", "pattern", "items"}
+        if rule["kind"] == "heading"
+        else {"id", "kind", "reason", "pattern"}
+    )
     assert rule["id"].startswith(f"{lang}.")
-    assert rule["kind"] in ("line", "prefix", "suffix")
-    pattern = langpacks.alternatives(rule["pattern"])
-    re.compile(pattern)
-    assert _unbounded(sre_parse.parse(pattern)) == [], "bound every repetition, e.g. {0,40}"
+    assert rule["kind"] in ("line", "prefix", "suffix", "heading")
+    for key in ("pattern", "items"):
+        if key in rule:
+            pattern = langpacks.alternatives(rule[key])
+            re.compile(pattern)
+            assert _unbounded(sre_parse.parse(pattern)) == [], f"{key}: bound every repetition, e.g. {{0,40}}"
 
 
 def test_rule_ids_are_unique():
@@ -57,7 +63,7 @@ def test_rule_ids_are_unique():
 
 @pytest.mark.parametrize("lang", langpacks.available("spam"))
 def test_spam_lexicon_compiles(lang):
-    rx = _keyword_regex(langpacks.load(lang, "spam"))
+    rx = keyword_regex(langpacks.load(lang, "spam"))
     assert rx and re.compile(rx)
 
 

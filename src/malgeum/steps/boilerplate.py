@@ -10,7 +10,8 @@ from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
 
-_KINDS = ("line", "prefix", "suffix")
+_KINDS = ("line", "prefix", "suffix", "heading")
+_MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
 
 
@@ -18,7 +19,8 @@ class CutBoilerplate(Step):
     """Lexicon rules from the language packs (`<lang>/boilerplate.yaml`), merged into one regex per kind.
 
     Line rules remove whole lines; prefix and suffix rules cut the byline before a paragraph or the credit
-    after a caption and keep the rest of the line.
+    after a caption and keep the rest of the line; heading rules remove a heading line (`관련기사`) and the
+    list items (`items`) right below it.
     """
 
     kind = "boilerplate"
@@ -47,6 +49,12 @@ class CutBoilerplate(Step):
         self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
         self._prefix = merged("prefix", f"^{_SPACE}", "")
         self._suffix = merged("suffix", "", f"{_SPACE}$")
+        self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
+        self._items = {
+            n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
+            for n, r in self._rules.items()
+            if r["kind"] == "heading"
+        }
 
     def _cut(self, m: re.Match[str]) -> tuple[str, str]:
         rule = self._rules[m.lastgroup or ""]
@@ -56,30 +64,51 @@ class CutBoilerplate(Step):
         text = doc.text
         cuts: list[Cut] = []
         cut_lines: set[int] = set()  # start offsets of lines removed whole
+
+        def cut_line(ls: int, le: int, m: re.Match[str]) -> None:
+            cuts.append(Cut(*whole_line(text, ls, le), *self._cut(m)))
+            cut_lines.add(ls)
+
         if self._line:
             for m in self._line.finditer(text):
-                if m.end() == m.start():
-                    continue
-                s, e = whole_line(text, m.start(), m.end())
-                cuts.append(Cut(s, e, *self._cut(m)))
-                cut_lines.add(m.start())
-        for pattern in (self._prefix, self._suffix):
-            if pattern is None:
+                if m.end() > m.start():
+                    cut_line(m.start(), m.end(), m)
+        for m in self._heading.finditer(text) if self._heading else ():
+            if m.start() in cut_lines:
                 continue
-            for m in pattern.finditer(text):
-                if m.end() == m.start():
-                    continue
-                ls = text.rfind("\n", 0, m.start()) + 1
-                if ls in cut_lines:
-                    continue
-                le = text.find("\n", m.end())
-                le = len(text) if le < 0 else le
-                if not text[ls : m.start()].strip() and not text[m.end() : le].strip():
-                    # the "prefix" or "suffix" is the whole line: remove the line
-                    s, e = whole_line(text, ls, le)
-                    cuts.append(Cut(s, e, *self._cut(m)))
-                    cut_lines.add(ls)
-                else:
-                    cuts.append(Cut(m.start(), m.end(), *self._cut(m)))
+            items, end = self._items[m.lastgroup or ""], m.end()
+            for _ in range(_MAX_ITEMS):
+                nxt = text.find("\n", end + 1)
+                nxt = len(text) if nxt < 0 else nxt
+                if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
+                    break
+                end = nxt
+            cut_line(m.start(), end, m)
+        for m in self._prefix.finditer(text) if self._prefix else ():
+            ls, le = _line_around(text, m.start(), m.end())
+            if m.end() == m.start() or ls in cut_lines:
+                continue
+            if text[m.end() : le].strip():
+                cuts.append(Cut(m.start(), m.end(), *self._cut(m)))
+            else:
+                cut_line(ls, le, m)
+        for m in self._suffix.finditer(text) if self._suffix else ():
+            ls, le = _line_around(text, m.start(), m.end())
+            if m.end() == m.start() or ls in cut_lines:
+                continue
+            # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
+            chain = [m]
+            while (prev := self._suffix.search(text, ls, chain[-1].start())) and prev.start() < chain[-1].start():
+                chain.append(prev)
+            if not text[ls : chain[-1].start()].strip():
+                cut_line(ls, le, chain[0])
+            else:
+                cuts.extend(Cut(c.start(), c.end(), *self._cut(c)) for c in chain)
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, len(text) if le < 0 else le

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
@@ -14,28 +15,51 @@ from malgeum.step import Step
 # A keyword used as a word of a sentence is followed by a particle or closed by a quote; stuffed keywords
 # stand bare between spaces.
 _GRAMMATICAL = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|와|과|으로|로|도|만|까지|처럼|['\"’”」』])")
+_OPEN_QUOTES = "'\"‘“「『"
 
 
-def _keyword_regex(data: dict) -> str | None:
-    stems = sorted({s for group in (data.get("stems") or {}).values() for s in group}, key=len, reverse=True)
-    prefixes = sorted(data.get("prefixes") or [], key=len, reverse=True)
-    suffixes = sorted(data.get("suffixes") or [], key=len, reverse=True)
+def _alt(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+def keyword_regex(data: dict) -> str | None:
+    """Stems glued to a prefix, a suffix or another stem; spam-only words; free phrases."""
+    stems = [s for group in (data.get("stems") or {}).values() for s in group]
+    prefixes, suffixes = data.get("prefixes") or [], data.get("suffixes") or []
     parts = []
     if stems and prefixes:
-        parts.append(f"(?:{'|'.join(map(re.escape, prefixes))})(?:{'|'.join(map(re.escape, stems))})")
-    if stems and suffixes:
-        parts.append(f"(?:{'|'.join(map(re.escape, stems))})(?:{'|'.join(map(re.escape, suffixes))})")
+        parts.append(f"(?:{_alt(prefixes)})(?:{_alt(stems)})")
+    if stems:
+        parts.append(f"(?:{_alt(stems)})(?:{_alt(suffixes + stems)})")
+    if data.get("words"):
+        parts.append(_alt(data["words"]))
     parts += [f"(?:{p})" for p in data.get("phrases") or []]
     return "|".join(parts) or None
+
+
+@dataclass
+class _Lexicon:
+    keywords: re.Pattern[str]
+    story_end: re.Pattern[str] | None
+    loud_hits: int
+    salad_marks: re.Pattern[str] | None
+    salad_marks_min: int
+
+    def prose(self, line: str) -> bool:
+        """Reads like a written sentence: a formal ending and none of the marks of word salad."""
+        if len(line) < 6 or self.story_end is None or not self.story_end.search(line):
+            return False
+        return self.salad_marks is None or len(self.salad_marks.findall(line)) < self.salad_marks_min
 
 
 class CutSpam(Step):
     """Score each line by its spam keywords, then judge it with its neighbours.
 
-    A line with a keyword is spam unless it reads like a story sentence (a formal sentence ending, the
-    keyword used with a particle) and no other spam line stands within `window` lines. A line without a
-    keyword is spam when spam lines stand within `window` lines on both sides of it (the salad between
-    stuffed lines). A news sentence that merely mentions 카지노 stays.
+    A line is loud spam when it has at least `loud_hits` bare keywords (the language pack says how many)
+    and does not read like a story sentence (a formal sentence ending). A line with a keyword is also spam
+    when a loud line stands within `window` lines; a line without one is spam when spam lines stand within
+    `window` lines on both sides (the salad between stuffed lines). So a news sentence that merely
+    mentions 카지노, or a story about an online casino operator, stays.
     """
 
     kind = "spam"
@@ -43,72 +67,107 @@ class CutSpam(Step):
     def __init__(self, langs: Sequence[str] = ("ko", "en"), window: int = 3, name: str | None = None) -> None:
         super().__init__(name)
         self.window = window
-        kws, ends = [], []
+        self._lexicons = []
         for lang in langs:
             data = langpacks.load(lang, "spam")
-            if rx := _keyword_regex(data):
-                kws.append(rx)
-            if data.get("story_line_end"):
-                ends.append(data["story_line_end"])
-        self._keywords = re.compile("|".join(f"(?:{k})" for k in kws)) if kws else None
-        self._story_end = re.compile("|".join(f"(?:{e})" for e in ends)) if ends else None
+            rx = keyword_regex(data)
+            if rx:
+                end, marks = data.get("story_line_end"), data.get("salad_marks")
+                self._lexicons.append(
+                    _Lexicon(
+                        re.compile(rx),
+                        re.compile(end) if end else None,
+                        int(data.get("loud_hits", 1)),
+                        re.compile(marks) if marks else None,
+                        int(data.get("salad_marks_min", 2)),
+                    )
+                )
 
     def apply(self, doc: Document) -> None:
-        if self._keywords is None:
-            return
         text = doc.text
-        hits = list(self._keywords.finditer(text))
-        if not hits:
+        found = [(lex, list(lex.keywords.finditer(text))) for lex in self._lexicons]
+        if not any(hits for _, hits in found):
             return
         bounds = line_bounds(text)
         starts = line_starts(bounds)
-        bare: dict[int, int] = {}
-        used: dict[int, int] = {}
-        for m in hits:
-            i = line_of(starts, m.start())
-            if _GRAMMATICAL.match(text, m.end()) or (m.start() > 0 and text[m.start() - 1] in "'\"‘“「『"):
-                used[i] = used.get(i, 0) + 1
-            else:
-                bare[i] = bare.get(i, 0) + 1
-
-        def story_like(i: int) -> bool:
-            s, e = bounds[i]
-            line = text[s:e].strip()
-            return len(line) >= 20 and bool(self._story_end and self._story_end.search(line))
-
-        flagged = sorted(set(bare) | set(used))
-        loud = {i for i in flagged if not story_like(i) or (i in bare and i not in used and bare[i] >= 3)}
+        flagged: dict[int, str] = {}  # line -> first keyword
+        loud: set[int] = set()
+        for lex, hits in found:
+            bare: dict[int, int] = {}
+            for m in hits:
+                i = line_of(starts, m.start())
+                flagged.setdefault(i, m.group(0))
+                used = _GRAMMATICAL.match(text, m.end()) or (m.start() > 0 and text[m.start() - 1] in _OPEN_QUOTES)
+                if not used:
+                    bare[i] = bare.get(i, 0) + 1
+            for i, n in bare.items():
+                s, e = bounds[i]
+                if n >= lex.loud_hits and not lex.prose(text[s:e].strip()):
+                    loud.add(i)
         w = self.window
-        spam = {i for i in flagged if i in loud or any(abs(i - j) <= w for j in loud if j != i)}
+        spam = sorted(i for i in flagged if i in loud or any(0 < abs(i - j) <= w for j in loud))
         if not spam:
             return
         doc.scores["spam_lines"] = len(spam)
-        cuts = []
-        for i in sorted(spam):
-            s, e = bounds[i]
-            n = bare.get(i, 0) + used.get(i, 0)
-            cuts.append(
-                Cut(
-                    *whole_line(text, s, e),
-                    "spam.keyword_line",
-                    f"{n} spam keyword(s), first {self._first_hit(hits, s, e)!r}",
-                )
+
+        def line(i: int) -> str:
+            return text[bounds[i][0] : bounds[i][1]].strip()
+
+        def prose(i: int) -> bool:
+            return any(x.prose(line(i)) for x in self._lexicons)
+
+        cuts = [
+            Cut(
+                *whole_line(text, *bounds[i]),
+                "spam.keyword_line",
+                f"spam keyword {flagged[i]!r}" + ("" if i in loud else " next to spam lines"),
             )
-        ordered = sorted(spam)
-        for a, b in itertools.pairwise(ordered):
+            for i in spam
+        ]
+        taken = set(spam)
+        for a, b in itertools.pairwise(spam):
             if 1 < b - a <= w + 1:
                 for i in range(a + 1, b):
-                    s, e = bounds[i]
-                    if text[s:e].strip():
+                    if line(i):
+                        taken.add(i)
                         cuts.append(
                             Cut(
-                                *whole_line(text, s, e),
+                                *whole_line(text, *bounds[i]),
                                 "spam.block_context",
                                 f"inside a spam block (spam lines {a + 1} and {b + 1})",
                             )
                         )
-        doc.apply_cuts(self.name, non_overlapping(cuts))
 
-    @staticmethod
-    def _first_hit(hits: list[re.Match[str]], s: int, e: int) -> str:
-        return next((m.group(0) for m in hits if s <= m.start() < e), "")
+        # The salad at the edges of a block has no keyword either: take the lines next to it that are not
+        # sentences, up to `window` lines, when the block is at least two spam lines long or fills its
+        # paragraph.
+        def grows(i: int) -> bool:
+            """Whether the block around spam line `i` may take its non-sentence neighbours."""
+            if any(0 < abs(j - i) <= w + 1 for j in spam):
+                return True
+            if i not in loud:
+                return False
+            # a lone loud line: only when its whole paragraph is made of non-sentences
+            lo, hi = i, i
+            while lo > 0 and line(lo - 1):
+                lo -= 1
+            while hi + 1 < len(bounds) and line(hi + 1):
+                hi += 1
+            return hi - lo < 12 and not any(prose(j) for j in range(lo, hi + 1))
+
+        for i in spam:
+            if not grows(i):
+                continue
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(bounds) and abs(j - i) <= w and line(j) and not prose(j) and j not in taken:
+                    taken.add(j)
+                    cuts.append(
+                        Cut(
+                            *whole_line(text, *bounds[j]),
+                            "spam.block_edge",
+                            f"not a sentence, next to the spam block at line {i + 1}",
+                        )
+                    )
+                    j += step
+        doc.apply_cuts(self.name, non_overlapping(cuts))
