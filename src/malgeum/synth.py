@@ -120,7 +120,7 @@ _SALAD = [
 ]
 _SPAM_WORDS = ["바카라사이트", "온라인슬롯", "토토사이트추천", "홀덤사이트", "인터넷식보", "포커주소", "룰렛이벤트"]
 _CAPTIONS = [
-    "In this photo taken on March 3, 2021, commuters walk past a closed shop in the city center. (AP Photo/Lee Jin-man)",
+    "In this photo taken on March 3, 2021, commuters walk past a closed shop downtown. (AP Photo/Lee Jin-man)",
     "People wait in line outside a vaccination center on Tuesday, Jan. 4, 2022. (AP Photo/Ahn Young-joon)",
 ]
 
@@ -131,7 +131,7 @@ def _story(rng: random.Random) -> list[str]:
     topic = rng.choice(_TOPICS)
     fill = {"d": rng.randint(1, 28), "n": rng.randint(2, 900), "p": rng.randint(2, 40), "m": rng.randint(1, 12)}
     head = f"{place} {topic} 발표…{rng.choice(['시민 기대', '업계 촉각', '실효성 논란', '이달 시행'])}"
-    first = f"{place}{actor[-1] if False else ''} {actor} {topic}{rng.choice(_VERBS).format(**fill)}"
+    first = f"{place} {actor} {topic}{rng.choice(_VERBS).format(**fill)}"
     lines = [head, first]
     n = rng.randint(3, 10)
     for _ in range(n):

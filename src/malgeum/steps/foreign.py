@@ -6,7 +6,7 @@ import re
 
 from malgeum import lid
 from malgeum.document import Cut, Document
-from malgeum.lines import line_bounds, non_overlapping, whole_line
+from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
 
 # Letters by script; Han and Kana together stand for Chinese/Japanese text.
@@ -52,6 +52,10 @@ class CutForeignBlocks(Step):
         self.min_letters = min_letters
         self.min_confidence = min_confidence
         self.keep = keep
+        # a foreign line holds a long stretch without a letter of the document's script: found in one pass
+        self._stretch = {
+            name: re.compile(f"[^\\n{rx.pattern[1:-1]}]{{{min_letters},}}") for name, rx in _SCRIPTS.items()
+        }
 
     def apply(self, doc: Document) -> None:
         text = doc.text
@@ -60,13 +64,14 @@ class CutForeignBlocks(Step):
             return
         doc.scores["script"] = main
         bounds = line_bounds(text)
+        starts = line_starts(bounds)
+        candidates = sorted({line_of(starts, m.start()) for m in self._stretch[main].finditer(text)})
         blocks: list[list[int]] = []
         letters: list[int] = []
         prev = -2
-        for i, (s, e) in enumerate(bounds):
+        for i in candidates:
+            s, e = bounds[i]
             line = text[s:e]
-            if not line.strip():
-                continue
             counts = script_counts(line)
             other = main_script(counts)
             total = sum(counts.values())

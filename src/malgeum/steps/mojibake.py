@@ -14,6 +14,12 @@ from malgeum.step import Step
 # Korean pages decoded with the wrong codec show up as runs of Latin-1 letters (EUC-KR read as Latin-1:
 # "ÇÑ±¹¾î"); ftfy repairs UTF-8 misreadings, not these, so they get their own test.
 _LATIN1_RUN = re.compile(r"[\u00a1-\u00ff]{4,}")
+# UTF-8 read as Latin-1 or Windows-1252 always shows a lead byte (Â..ô) followed by a continuation byte;
+# text without such a pair, or a Latin-1 run, cannot be this kind of mojibake, and skips ftfy's costly test.
+_SUSPECT = re.compile(
+    "[\u00a1-\u00ff]{4,}|[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _HANGUL = re.compile(r"[가-힣]")
 
 
@@ -30,6 +36,8 @@ class FixMojibake(Step):
 
     def apply(self, doc: Document) -> None:
         text = doc.text
+        if not _SUSPECT.search(text):
+            return
         suspect_utf8 = is_bad(text)
         suspect_korean = _LATIN1_RUN.search(text) is not None
         if not (suspect_utf8 or suspect_korean):
