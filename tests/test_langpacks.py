@@ -42,13 +42,10 @@ def _unbounded(parsed) -> list[str]:
 
 @pytest.mark.parametrize("lang,rule", BOILERPLATE, ids=[r["id"] for _, r in BOILERPLATE])
 def test_rule_is_well_formed_and_bounded(lang, rule):
-    assert set(rule) == (
-        {"id", "kind", "reason", "pattern", "items"}
-        if rule["kind"] == "heading"
-        else {"id", "kind", "reason", "pattern"}
-    )
+    extra = {"heading": {"items"}, "contains": {"max_chars"}}.get(rule["kind"], set())
+    assert set(rule) == {"id", "kind", "reason", "pattern"} | extra
     assert rule["id"].startswith(f"{lang}.")
-    assert rule["kind"] in ("line", "prefix", "suffix", "heading")
+    assert rule["kind"] in ("line", "contains", "prefix", "suffix", "heading")
     for key in ("pattern", "items"):
         if key in rule:
             pattern = langpacks.alternatives(rule[key])

@@ -10,7 +10,7 @@ from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
 
-_KINDS = ("line", "prefix", "suffix", "heading")
+_KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
 
@@ -18,9 +18,10 @@ _SPACE = "[ \\t]{0,40}"
 class CutBoilerplate(Step):
     """Lexicon rules from the language packs (`<lang>/boilerplate.yaml`), merged into one regex per kind.
 
-    Line rules remove whole lines; prefix and suffix rules cut the byline before a paragraph or the credit
-    after a caption and keep the rest of the line; heading rules remove a heading line (`관련기사`) and the
-    list items (`items`) right below it.
+    Line rules remove whole lines; contains rules remove a line of at most `max_chars` characters holding
+    the pattern; prefix and suffix rules cut the byline before a paragraph or the credit after a caption and
+    keep the rest of the line; heading rules remove a heading line (`관련기사`) and the list items (`items`)
+    right below it.
     """
 
     kind = "boilerplate"
@@ -42,14 +43,25 @@ class CutBoilerplate(Step):
         self._rules = {f"r{i}": r for i, r in enumerate(r for k in _KINDS for r in rules[k])}
         names = {id(r): n for n, r in self._rules.items()}
 
-        def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
-            parts = [f"(?P<{names[id(r)]}>{langpacks.alternatives(r['pattern'])})" for r in rules[kind]]
+        def merged(kind: str, before: str, after: str, lang: str | None = None) -> re.Pattern[str] | None:
+            parts = [
+                f"(?P<{names[id(r)]}>{langpacks.alternatives(r['pattern'])})"
+                for r in rules[kind]
+                if lang is None or r["id"].startswith(f"{lang}.")
+            ]
             return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
 
         self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
         self._prefix = merged("prefix", f"^{_SPACE}", "")
-        self._suffix = merged("suffix", "", f"{_SPACE}$")
+        # a credit starts after a space or at a bracket or slash: checking that first skips most positions
+        self._suffix = merged("suffix", "(?=[ \\t/|(\\[【])", f"{_SPACE}$")
         self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
+        # unanchored: one regex per language, so that each can skip ahead on its own first characters
+        self._contains = [
+            rx
+            for lang in self.langs
+            if (rx := merged("contains", lookahead(langpacks.load(lang, "boilerplate")), "", lang))
+        ]
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
@@ -73,6 +85,10 @@ class CutBoilerplate(Step):
             for m in self._line.finditer(text):
                 if m.end() > m.start():
                     cut_line(m.start(), m.end(), m)
+        for m in (m for rx in self._contains for m in rx.finditer(text)):
+            ls, le = _line_around(text, m.start(), m.end())
+            if ls not in cut_lines and len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
+                cut_line(ls, le, m)
         for m in self._heading.finditer(text) if self._heading else ():
             if m.start() in cut_lines:
                 continue
@@ -103,9 +119,18 @@ class CutBoilerplate(Step):
             if not text[ls : chain[-1].start()].strip():
                 cut_line(ls, le, chain[0])
             else:
-                cuts.extend(Cut(c.start(), c.end(), *self._cut(c)) for c in chain)
+                for c in chain:
+                    start = c.start()
+                    while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
+                        start -= 1
+                    cuts.append(Cut(start, c.end(), *self._cut(c)))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+
+def lookahead(pack: dict) -> str:
+    first = pack.get("contains_first_chars")
+    return f"(?={first})" if first else ""
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,13 +11,16 @@ from malgeum.step import Step
 _ODD_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = " " + _ODD_SPACES
 _PATTERN = re.compile(
+    # every alternative starts with white space or an invisible or control character: checking that first
+    # lets the scan skip letters at once
+    r"(?=[\s\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u180e])(?:"
     r"(?P<crlf>\r\n?|[\x0b\x0c\u2028\u2029\x85])"
     r"|(?P<invisible>[\u200b\u2060\ufeff\u00ad\u180e]+)"
     r"|(?P<control>[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]+)"
     rf"|(?P<edge>^[{_SPACES}]+|[{_SPACES}]+$)"
     rf"|(?P<run>[{_SPACES}]{{2,}}|[{_ODD_SPACES}])"
     r"|(?P<doc_edge>\A\n+|\n+\Z)"
-    r"|(?P<blank>\n{3,})",
+    r"|(?P<blank>\n{3,}))",
     re.M,
 )
 _RULES = {
