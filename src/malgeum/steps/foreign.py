@@ -28,8 +28,19 @@ _SCRIPTS = {
 _WEIGHT = {"hangul": 3, "cjk": 3, "thai": 3, "devanagari": 3, "latin": 1}
 
 
+_RUNS = {name: re.compile(rx.pattern + "+") for name, rx in _SCRIPTS.items()}
+_RARE = ("cjk", "cyrillic", "arabic", "thai", "devanagari", "greek", "hebrew")
+_ANY_RARE = re.compile("|".join(_SCRIPTS[n].pattern for n in _RARE))
+
+
 def script_counts(text: str) -> dict[str, int]:
-    return {name: len(rx.findall(text)) * _WEIGHT.get(name, 2) for name, rx in _SCRIPTS.items()}
+    # runs rather than single letters make far fewer Python objects; the rarer scripts are counted only
+    # when one of their letters is there at all (one scan instead of seven)
+    names = ("hangul", "latin", *_RARE) if _ANY_RARE.search(text) else ("hangul", "latin")
+    counts = dict.fromkeys(_SCRIPTS, 0)
+    for name in names:
+        counts[name] = sum(map(len, _RUNS[name].findall(text))) * _WEIGHT.get(name, 2)
+    return counts
 
 
 def main_script(counts: dict[str, int]) -> str | None:
