@@ -63,6 +63,19 @@ def _recipe(a: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(a: argparse.Namespace) -> int:
+    from malgeum import evaluation
+
+    raws = evaluation.read_texts(Path(a.raw)) if a.raw else None
+    gold = evaluation.read_gold(Path(a.gold), raws or {})
+    ev = evaluation.evaluate(evaluation.read_texts(Path(a.pred)), gold, raws)
+    if a.json:
+        sys.stdout.write(orjson.dumps(ev.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(evaluation.render(ev, worst=a.worst))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="malgeum", description="Clean crawled web text, accountably. Korean first.")
     p.add_argument("--version", action="version", version=f"malgeum {__version__}")
@@ -86,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--id", required=True)
     e.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     e.set_defaults(func=_explain)
+
+    v = sub.add_parser("eval", help="score cleaned text against gold: precision, recall, junk removed")
+    v.add_argument("pred", metavar="PRED", help="cleaned text: a malgeum output folder, JSONL {id, text}, or a file")
+    v.add_argument("gold", metavar="GOLD", help="JSONL {id, gold} or {id, keep: [[start, end]...]}, or a file")
+    v.add_argument("--raw", help="the input before cleaning (JSONL {id, text} or a file): gives junk removed")
+    v.add_argument("--worst", type=int, default=5, help="documents shown with their errors in place")
+    v.add_argument("--json", action="store_true", help="everything as JSON")
+    v.set_defaults(func=_eval)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")
     r.add_argument("action", choices=("show", "steps", "check"))
@@ -115,5 +136,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-_ = orjson

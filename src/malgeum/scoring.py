@@ -10,13 +10,13 @@ import difflib
 from dataclasses import dataclass
 
 
-def _norm(text: str) -> list[str]:
+def norm_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
 def overlap(pred: str, gold: str) -> tuple[int, int, int]:
     """(matched chars, pred chars, gold chars)."""
-    p, g = _norm(pred), _norm(gold)
+    p, g = norm_lines(pred), norm_lines(gold)
     pc, gc = sum(map(len, p)), sum(map(len, g))
     sm = difflib.SequenceMatcher(None, "\n".join(p), "\n".join(g), autojunk=False)
     matched = sum(b.size for b in sm.get_matching_blocks())
