@@ -54,7 +54,7 @@ class CutBoilerplate(Step):
         self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
         self._prefix = merged("prefix", f"^{_SPACE}", "")
         # a credit starts after a space or at a bracket or slash: checking that first skips most positions
-        self._suffix = merged("suffix", "(?=[ \\t/|(\\[【])", f"{_SPACE}$")
+        self._suffix = merged("suffix", "(?=[ \\t/|(\\[【ⓒ©*])", f"{_SPACE}$")
         self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
         # unanchored: one regex per language, so that each can skip ahead on its own first characters
         self._contains = [
@@ -85,10 +85,6 @@ class CutBoilerplate(Step):
             for m in self._line.finditer(text):
                 if m.end() > m.start():
                     cut_line(m.start(), m.end(), m)
-        for m in (m for rx in self._contains for m in rx.finditer(text)):
-            ls, le = _line_around(text, m.start(), m.end())
-            if ls not in cut_lines and len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
-                cut_line(ls, le, m)
         for m in self._heading.finditer(text) if self._heading else ():
             if m.start() in cut_lines:
                 continue
@@ -124,6 +120,14 @@ class CutBoilerplate(Step):
                     while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
                         start -= 1
                     cuts.append(Cut(start, c.end(), *self._cut(c)))
+        # last: a line holding a notice goes whole, unless a prefix or suffix rule has already cut that notice
+        # out of a caption (`...있다. 2021.12.26/뉴스1 © News1 홍길동 기자` keeps the caption)
+        for m in (m for rx in self._contains for m in rx.finditer(text)):
+            ls, le = _line_around(text, m.start(), m.end())
+            if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
+                continue
+            if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
+                cut_line(ls, le, m)
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
 
