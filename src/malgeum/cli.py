@@ -76,6 +76,15 @@ def _eval(a: argparse.Namespace) -> int:
     return 0
 
 
+def _train_lm(a: argparse.Namespace) -> int:
+    from malgeum.fluency import CharLM, read_training_text
+
+    lm = CharLM.train(read_training_text(a.inputs), order=a.order, bits=a.bits)
+    lm.save(Path(a.output))
+    print(f"{a.output}: order {a.order}, {1 << a.bits:,} buckets per order", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="malgeum", description="Clean crawled web text, accountably. Korean first.")
     p.add_argument("--version", action="version", version=f"malgeum {__version__}")
@@ -107,6 +116,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--worst", type=int, default=5, help="documents shown with their errors in place")
     v.add_argument("--json", action="store_true", help="everything as JSON")
     v.set_defaults(func=_eval)
+
+    t = sub.add_parser("train-lm", help="train the character fluency model the salad step uses")
+    t.add_argument("inputs", nargs="+", metavar="TEXT", help="clean text: .txt(.gz) lines or JSONL(.gz) {text}")
+    t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with salad: {model: FILE}")
+    t.add_argument("--order", type=int, default=4, help="characters of context plus one (default 4)")
+    t.add_argument("--bits", type=int, default=21, help="log2 of the hash buckets per order (default 21)")
+    t.set_defaults(func=_train_lm)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")
     r.add_argument("action", choices=("show", "steps", "check"))

@@ -5,6 +5,7 @@ from malgeum.steps.foreign import CutForeignBlocks
 from malgeum.steps.length import DropShort
 from malgeum.steps.mojibake import FixMojibake
 from malgeum.steps.repeats import CutRepeats
+from malgeum.steps.salad import CutWordSalad
 from malgeum.steps.spam import CutSpam
 from malgeum.steps.unicode_form import NormalizeUnicode
 from malgeum.steps.whitespace import NormalizeWhitespace
@@ -14,6 +15,7 @@ __all__ = [
     "CutForeignBlocks",
     "CutRepeats",
     "CutSpam",
+    "CutWordSalad",
     "DropShort",
     "FixMojibake",
     "NormalizeUnicode",
