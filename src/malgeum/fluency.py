@@ -156,7 +156,7 @@ class OrderGain:
         pieces: list[str] = []
         for line in lines:
             words = normalise(line).split()
-            rng = random.Random(xxhash.xxh64_intdigest(line))
+            rng = random.Random(xxhash.xxh64_intdigest(line.encode("utf-8", "surrogatepass")))
             pieces.append(" ".join(words))
             for _ in range(self.shuffles):
                 rng.shuffle(words)
