@@ -20,6 +20,7 @@ import salad
 
 from malgeum import Document, Pipeline
 from malgeum import recipe as recipes
+from malgeum.document import trace
 from malgeum.scoring import Score
 
 
@@ -39,8 +40,9 @@ def main() -> int:
         where = ("before", "inside", "after")[i % 3]
         text, spans = salad.inject(raws[doc_id], rng, where)
         doc = pipe.process(Document(doc_id, text))
+        removed = _original_ranges(doc)
         for s, e in spans:
-            gone = any(rs <= s and e <= re for rs, re in _original_ranges(doc, text))
+            gone = any(rs <= s and e <= re for rs, re in removed)
             salad_lines += 1
             cut_lines += gone
         story.add("" if doc.dropped else doc.text, gold[doc_id])
@@ -49,10 +51,8 @@ def main() -> int:
     return 0
 
 
-def _original_ranges(doc: Document, text: str) -> list[tuple[int, int]]:
+def _original_ranges(doc: Document) -> list[tuple[int, int]]:
     """Ranges of the input text that the edits removed (edits are recorded in the text of their step)."""
-    from malgeum.document import trace
-
     out, pos = [], 0
     for span in trace(doc.text, doc.edits):
         n = len(span.text)

@@ -42,7 +42,9 @@ def test_a_block_of_shuffled_lines_goes_and_the_story_stays(model):
     block = [_shuffled(line, 7 + i) for i, line in enumerate(lines[10:15])]
     text = "\n".join([*story, *block, *lines[3:6]])
     doc = Document("d", text)
-    CutWordSalad(model=str(model), line_gain=0.6, bridge_gain=1.5, block_gain=0.4).process(doc)
+    step = CutWordSalad(model=str(model), line_gain=0.6, bridge_gain=1.5, block_gain=0.4)
+    step.setup()
+    step.process(doc)
     cut = [e for e in doc.edits if e.rule == "salad.disordered_block"]
     assert len(cut) >= 3
     assert all("word salad: word order gains" in e.reason for e in cut)

@@ -214,7 +214,7 @@ def evaluate(preds: dict[str, str], gold: dict[str, str], raws: dict[str, str] |
     for doc_id, g in gold.items():
         raw = raws.get(doc_id) if raws is not None else None
         d = judge(doc_id, preds.get(doc_id, ""), g, raw)
-        total.add(preds.get(doc_id, ""), g, raw)
+        total.merge(d.score)
         docs.append(d)
     return Evaluation(docs, total)
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import orjson
 import xxhash
 
 _P = np.uint64(1000003)
@@ -131,8 +132,6 @@ class CharLM:
 
 def read_training_text(paths: Iterable[str]) -> Iterable[str]:
     """Lines of .txt or .txt.gz files, or the `text` field of JSONL(.gz) rows."""
-    import orjson
-
     for path in paths:
         opener = gzip.open if path.endswith(".gz") else open
         with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
@@ -154,8 +153,10 @@ class OrderGain:
 
     def score(self, lines: list[str]) -> list[float]:
         pieces: list[str] = []
+        joins = []
         for line in lines:
             words = normalise(line).split()
+            joins.append(max(len(words) - 1, 1))
             rng = random.Random(xxhash.xxh64_intdigest(line.encode("utf-8", "surrogatepass")))
             pieces.append(" ".join(words))
             for _ in range(self.shuffles):
@@ -172,5 +173,4 @@ class OrderGain:
         csum = np.concatenate([[0.0], np.cumsum(lp)])
         sums = csum[starts + lengths] - csum[starts]
         per = sums.reshape(len(lines), self.shuffles + 1)
-        joins = np.array([max(len(line.split()) - 1, 1) for line in lines])
-        return list((per[:, 0] - per[:, 1:].mean(axis=1)) / joins)
+        return list((per[:, 0] - per[:, 1:].mean(axis=1)) / np.array(joins))

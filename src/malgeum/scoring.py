@@ -42,6 +42,14 @@ class Score:
         self.docs += 1
         return self
 
+    def merge(self, other: Score) -> Score:
+        self.matched += other.matched
+        self.pred_chars += other.pred_chars
+        self.gold_chars += other.gold_chars
+        self.junk_in += other.junk_in
+        self.docs += other.docs
+        return self
+
     @property
     def precision(self) -> float:
         return self.matched / self.pred_chars if self.pred_chars else (1.0 if self.gold_chars == 0 else 0.0)

@@ -13,8 +13,6 @@ from malgeum.step import Step
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
-# what a byline leaves behind when the prefix rule cuts it (`(서울=연합뉴스) 박영석 기자 =zeroground@yna.co.kr`)
-_EMAILS_ONLY = re.compile(r"[ \t]{0,10}(?:[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,5}[ \t,]{0,3}){1,6}")
 
 
 class CutBoilerplate(Step):
@@ -54,6 +52,9 @@ class CutBoilerplate(Step):
             return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
 
         self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
+        # the same rules, to ask whether what a prefix leaves behind is itself a boilerplate line
+        # (`(서울=연합뉴스) 박영석 기자 =zeroground@yna.co.kr`)
+        self._line_body = merged("line", _SPACE, _SPACE)
         self._prefix = merged("prefix", f"^{_SPACE}", "")
         # a credit starts after a space or at a bracket or slash: checking that first skips most positions
         self._suffix = merged("suffix", "(?=[ \\t/|(\\[【ⓒⒸ©*<〈])", f"{_SPACE}$")
@@ -102,7 +103,8 @@ class CutBoilerplate(Step):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() == m.start() or ls in cut_lines:
                 continue
-            if text[m.end() : le].strip() and not _EMAILS_ONLY.fullmatch(text, m.end(), le):
+            rest_is_junk = self._line_body is not None and self._line_body.fullmatch(text, m.end(), le)
+            if text[m.end() : le].strip() and not rest_is_junk:
                 cuts.append(Cut(m.start(), m.end(), *self._cut(m)))
             else:
                 cut_line(ls, le, m)

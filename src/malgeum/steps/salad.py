@@ -42,15 +42,10 @@ class CutWordSalad(Step):
         self.model = model
         self.min_words, self.min_block, self.shuffles = min_words, min_block, shuffles
         self.line_gain, self.bridge_gain, self.block_gain = line_gain, bridge_gain, block_gain
-        self._scorer: OrderGain | None = None
+        self._gain: OrderGain | None = None
 
-    def _gain(self) -> OrderGain:
-        if self._scorer is None:  # loaded on first use, in the worker process, never pickled
-            self._scorer = OrderGain(CharLM.load(Path(self.model)), self.shuffles)
-        return self._scorer
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_scorer": None}
+    def setup(self) -> None:
+        self._gain = OrderGain(CharLM.load(Path(self.model)), self.shuffles)
 
     def apply(self, doc: Document) -> None:
         text = doc.text
@@ -62,7 +57,8 @@ class CutWordSalad(Step):
         ]
         if len(cand) < self.min_block:
             return
-        gains = dict(zip(cand, self._gain().score([text[bounds[k][0] : bounds[k][1]] for k in cand]), strict=True))
+        assert self._gain is not None, "setup() loads the model"
+        gains = dict(zip(cand, self._gain.score([text[bounds[k][0] : bounds[k][1]] for k in cand]), strict=True))
         low = {k for k, g in gains.items() if g < self.line_gain}
         bridged = {
             k for k, g in gains.items() if k not in low and g < self.bridge_gain and k - 1 in low and k + 1 in low
