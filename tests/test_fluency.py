@@ -1,4 +1,4 @@
-"""The character fluency model and the word-salad step it drives (opt-in; see bench/salad_injection.py)."""
+"""The character fluency model and the word-salad step it drives (see bench/salad_injection.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ PROSE = Path(__file__).resolve().parents[1] / "bench" / "data" / "salad_prose_ko
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("lm") / "ko.npz"
-    assert cli.main(["train-lm", str(PROSE), "-o", str(path), "--bits", "18"]) == 0
+    assert cli.main(["train-lm", str(PROSE), "-o", str(path), "--min-count", "1"]) == 0
     return path
 
 
@@ -42,20 +42,74 @@ def test_a_block_of_shuffled_lines_goes_and_the_story_stays(model):
     block = [_shuffled(line, 7 + i) for i, line in enumerate(lines[10:15])]
     text = "\n".join([*story, *block, *lines[3:6]])
     doc = Document("d", text)
-    step = CutWordSalad(model=str(model), line_gain=0.6, bridge_gain=1.5, block_gain=0.4)
+    step = CutWordSalad(model=str(model))
     step.setup()
     step.process(doc)
     cut = [e for e in doc.edits if e.rule == "salad.disordered_block"]
-    assert len(cut) >= 3
+    assert len(cut) == 5
     assert all("word salad: word order gains" in e.reason for e in cut)
-    for line in story:
+    for line in [*story, *lines[3:6]]:
         assert line in doc.text
+
+
+@pytest.fixture(scope="module")
+def bundled() -> CutWordSalad:
+    step = CutWordSalad()  # the model shipped in the wheel
+    step.setup()
+    return step
+
+
+STORY = [
+    "서울시는 내년부터 한강공원 다섯 곳에 그늘막 쉼터를 새로 설치한다고 밝혔다.",
+    "시는 여름철 폭염에 대비해 쉼터마다 냉방 의자와 식수대를 함께 둘 계획이다.",
+    "공원을 자주 찾는 시민들은 햇볕을 피할 곳이 생긴다며 반기는 분위기다.",
+]
+# salad as crawled pages carry it: shuffled everyday words, keywords absent (nothing for a lexicon to find)
+SALAD = [
+    "버스를 어제 창문을 오래된 놓았다. 바다가 친구의 걸었다. 기다리며 가방에 시장 조용히 아침",
+    "편지를 마당에 주었다. 선생님은 우산을 골목길 따뜻한 도서관에서 저녁이 빨래를 끝까지",
+    "국수를 밝게 학교 앞 달렸다. 책상 위에 할머니는 들었다. 운동장을 새로 커피를 언덕의",
+    "사진을 바람이 조카와 늦게 창가에 있었다. 점심을 나무가 꺼냈다. 강아지가 자전거를 여름",
+]
+SUBHEADS = [
+    "시, 한강공원 다섯 곳 그늘막 쉼터 설치…여름 전 완공",
+    "냉방 의자·식수대 함께 설치, 예산 12억 원 투입",
+    "- 시민 반응 긍정적, 추가 설치 요구도 이어져",
+]
+
+
+def test_bundled_model_cuts_a_keywordless_salad_block_and_keeps_the_story(bundled):
+    doc = Document("d", "\n".join([STORY[0], *SALAD, *STORY[1:]]))
+    bundled.process(doc)
+    assert all(line in doc.text for line in STORY)
+    # the bench cuts 90% of salad lines; block edges are where it misses
+    assert sum(line not in doc.text for line in SALAD) >= 3
+    assert {e.rule for e in doc.edits} == {"salad.disordered_block"}
+    assert all("lines)" in e.reason and "nats per join" in e.reason for e in doc.edits)
+
+
+def test_sub_headlines_a_single_odd_line_and_clean_prose_stay(bundled):
+    for text in ("\n".join([*SUBHEADS, *STORY]), "\n".join([STORY[0], SALAD[0], *STORY[1:]]), "\n".join(STORY)):
+        doc = Document("d", text)
+        bundled.process(doc)
+        assert doc.text == text and not doc.edits
 
 
 def test_train_lm_reads_jsonl_and_text(tmp_path, capsys):
     src = tmp_path / "clean.jsonl"
     src.write_text('{"text": "오늘은 날씨가 맑고 바람이 시원하다."}\n', encoding="utf-8")
     out = tmp_path / "m.npz"
-    assert cli.main(["train-lm", str(src), str(PROSE), "-o", str(out), "--order", "3", "--bits", "16"]) == 0
+    assert cli.main(["train-lm", str(src), str(PROSE), "-o", str(out), "--order", "3"]) == 0
     lm = CharLM.load(out)
     assert lm.order == 3 and len(lm.logprob("날씨가 맑다")) == 6
+    assert "n-grams" in capsys.readouterr().err
+
+
+def test_saved_model_scores_like_the_trained_one(tmp_path):
+    lm = CharLM.train(PROSE.read_text(encoding="utf-8").splitlines(), order=4, min_count=1)
+    lm.save(tmp_path / "m.npz")
+    again = CharLM.load(tmp_path / "m.npz")
+    text = "오늘은 바람이 시원해서 공원을 걸었다."
+    assert abs(float(lm.logprob(text).sum() - again.logprob(text).sum())) < 0.05 * len(text)
+    # an n-gram never seen gets less than one seen often
+    assert lm.logprob("다.")[-1] > lm.logprob("뷁.")[0]

@@ -79,9 +79,10 @@ def _eval(a: argparse.Namespace) -> int:
 def _train_lm(a: argparse.Namespace) -> int:
     from malgeum.fluency import CharLM, read_training_text
 
-    lm = CharLM.train(read_training_text(a.inputs), order=a.order, bits=a.bits)
+    lm = CharLM.train(read_training_text(a.inputs), order=a.order, min_count=a.min_count)
     lm.save(Path(a.output))
-    print(f"{a.output}: order {a.order}, {1 << a.bits:,} buckets per order", file=sys.stderr)
+    grams = sum(len(t[0]) for t in lm.tables)
+    print(f"{a.output}: order {a.order}, {grams:,} n-grams, {Path(a.output).stat().st_size:,} bytes", file=sys.stderr)
     return 0
 
 
@@ -121,7 +122,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("inputs", nargs="+", metavar="TEXT", help="clean text: .txt(.gz) lines or JSONL(.gz) {text}")
     t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with salad: {model: FILE}")
     t.add_argument("--order", type=int, default=4, help="characters of context plus one (default 4)")
-    t.add_argument("--bits", type=int, default=21, help="log2 of the hash buckets per order (default 21)")
+    t.add_argument("--min-count", type=int, default=2, help="keep n-grams seen at least this often (default 2)")
     t.set_defaults(func=_train_lm)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")

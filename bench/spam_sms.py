@@ -1,0 +1,181 @@
+"""Spam cutting on real reported Korean SMS spam, and informal news comments that must not be cut.
+
+    python bench/spam_sms.py [--split heldout|dev|all] [--recipe FILE] [--limit N] [--dump DIR]
+
+KISA (../shared/data/kisa_spam_sms): each message is one Document. A line (a non-empty line of the message) is cut
+when >= 50% of its non-space characters were removed, or the document was dropped; a message or comment has "any
+cut" when it was dropped or lost any non-space character. The default recipe ends with a minimum-length drop
+(20 characters) that takes many short comments and messages; it is also shown apart ("no len": those drops not
+counted) since it is not a spam decision. Bars: 도박 lines cut >= 0.95; 비스팸 (reported but not spam) lines cut
+<= 0.01; kocohub comments with any cut <= 0.005.
+The converter appended one line to every text: "SMS/-", "URLCB/-", or "MMS/<subject>" where the subject is often
+"-", "null" or "KISA 신고 메시지". It is the export's type/subject field, not the message body, so it is stripped
+before processing; the body (with its "[Web발신]", "MMS 스팸신고" prefixes as received) is left verbatim.
+kocohub (../shared/data/korean_hate_speech_kocohub): every comment of labeled/, test.no_label.tsv and unlabeled/
+is one Document. Both sets are split by xxhash64 of the id (even = dev); rules are written on dev only.
+--dump DIR writes, for the chosen split, tab-separated: gambling_missed.txt (id, line), nonspam_cut.txt (id, rules,
+line) and kocohub_cut.txt (id, rules, comment; comments only dropped for being short are left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import xxhash
+
+from malgeum import Document, Pipeline
+from malgeum import recipe as recipes
+from malgeum.document import trace
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+KISA = DATA / "kisa_spam_sms" / "kisa_spam_sms.jsonl.gz"
+KOCO = DATA / "korean_hate_speech_kocohub"
+TYPES = ("도박", "불법대출", "성인", "비스팸")
+CONVERTER_LINE = re.compile(r"\n(?:SMS|MMS|LMS|URLCB)/[^\n]*\Z")
+
+
+def in_split(doc_id: str, split: str) -> bool:
+    return split == "all" or (xxhash.xxh64_intdigest(doc_id) % 2 == 0) == (split == "dev")
+
+
+def load_kisa(split: str, limit: int | None) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {t: [] for t in TYPES}
+    with gzip.open(KISA, "rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            msgs = out.get(r["spam_type"])
+            if msgs is not None and in_split(r["id"], split) and (limit is None or len(msgs) < limit):
+                msgs.append((r["id"], CONVERTER_LINE.sub("", r["text"])))
+    return out
+
+
+def load_kocohub(split: str, limit: int | None) -> list[tuple[str, str]]:
+    files = [("train", "labeled/train.tsv", 1), ("dev", "labeled/dev.tsv", 1), ("test", "test.no_label.tsv", 1)]
+    files.append(("unl5", "unlabeled/unlabeled_comments_5.txt", 0))
+    out = []
+    for tag, rel, header in files:
+        for n, line in enumerate((KOCO / rel).read_text(encoding="utf-8").splitlines()[header:]):
+            doc_id, text = f"{tag}:{n}", line.split("\t")[0]
+            if text.strip() and in_split(doc_id, split) and (limit is None or len(out) < limit):
+                out.append((doc_id, text))
+    return out
+
+
+def removed_rules(doc: Document) -> list[str | None]:
+    """For each character of the input text: the rule that removed it, or None if it survived (or was replaced)."""
+    out: list[str | None] = []
+    for span in trace(doc.text, doc.edits):
+        gone = span.edit is not None and not span.edit.inserted
+        out.extend([span.edit.rule if gone and span.edit else None] * len(span.text))
+    return out
+
+
+def lines_of(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+class Result:
+    """One processed text. `cut` counts a drop; `cut_kept` does not count a drop by the length step, which is
+    a minimum-length filter, not a spam decision (the remaining edits still count)."""
+
+    def __init__(self, pipe: Pipeline, doc_id: str, text: str) -> None:
+        doc = pipe.process(Document(doc_id, text))
+        rules = removed_rules(doc)
+        drop = doc.dropped[1] if doc.dropped else None
+        counts_drop = drop is not None and not drop.startswith("length.")
+        keep = [not c.isspace() for c in text]
+        gone = [k and r is not None for k, r in zip(keep, rules, strict=True)]
+        self.chars = sum(keep)
+        self.removed = self.chars if drop else sum(gone)
+        self.removed_kept = self.chars if counts_drop else sum(gone)
+        self.any_cut = drop is not None or any(gone)
+        self.any_cut_kept = counts_drop or any(gone)
+        self.rules = {r for r in rules if r} | ({drop} if drop else set())
+        # per non-empty line: (start, end, cut, cut_kept, rules)
+        self.lines: list[tuple[int, int, bool, bool, set[str]]] = []
+        for s, e in lines_of(text):
+            total = sum(keep[s:e])
+            by_edit = sum(gone[s:e]) * 2 >= total > 0
+            line_rules = {r for k, r in zip(keep[s:e], rules[s:e], strict=True) if k and r}
+            line_rules |= {drop} if drop else set()
+            self.lines.append((s, e, by_edit or drop is not None, by_edit or counts_drop, line_rules))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="heldout", choices=("heldout", "dev", "all"))
+    ap.add_argument("--recipe", help="a recipe file (default: malgeum's default recipe)")
+    ap.add_argument("--limit", type=int, help="at most N messages per class and N comments")
+    ap.add_argument("--dump", type=Path, help="write missed 도박 lines, cut 비스팸 lines and cut comments here")
+    a = ap.parse_args()
+    if not KISA.exists() or not KOCO.exists():
+        raise SystemExit(f"needs the evaluation data in {DATA} (kisa_spam_sms/, korean_hate_speech_kocohub/)")
+    t0 = time.perf_counter()
+    pipe = Pipeline.from_recipe(recipes.load(a.recipe) if a.recipe else None)
+    dumps: dict[str, list[str]] = {"gambling_missed": [], "nonspam_cut": [], "kocohub_cut": []}
+    print(f"{a.split}: KISA messages; a line is cut when >= 50% of its non-space characters were removed or the")
+    print("message was dropped; 'no len' = not counting drops by the minimum-length step")
+    print(f"{'type':<8}{'msgs':>7}{'lines':>7}{'lines cut':>11}{'no len':>8}{'msgs any cut':>14}{'no len':>8}")
+    for kind, msgs in load_kisa(a.split, a.limit).items():
+        n = Counter[str]()
+        for doc_id, text in msgs:
+            res = Result(pipe, doc_id, text)
+            n["any"] += res.any_cut
+            n["any_kept"] += res.any_cut_kept
+            for s, e, cut, cut_kept, rules in res.lines:
+                n["lines"] += 1
+                n["cut"] += cut
+                n["cut_kept"] += cut_kept
+                if kind == "도박" and not cut:
+                    dumps["gambling_missed"].append(f"{doc_id}\t{text[s:e]}")
+                elif kind == "비스팸" and cut:
+                    dumps["nonspam_cut"].append(f"{doc_id}\t{','.join(sorted(rules))}\t{text[s:e]}")
+        lines, m = max(n["lines"], 1), max(len(msgs), 1)
+        bar = {"도박": "  bar lines cut >= 0.95", "비스팸": "  bar lines cut <= 0.01"}.get(kind, "")
+        print(
+            f"{kind:<8}{len(msgs):>7}{n['lines']:>7}{n['cut'] / lines:>11.4f}{n['cut_kept'] / lines:>8.4f}"
+            f"{n['any'] / m:>14.4f}{n['any_kept'] / m:>8.4f}{bar}"
+        )
+    comments = load_kocohub(a.split, a.limit)
+    n = Counter[str]()
+    by_rule: Counter[str] = Counter()
+    for doc_id, text in comments:
+        res = Result(pipe, doc_id, text)
+        n["chars"] += res.chars
+        n["removed"] += res.removed
+        n["removed_kept"] += res.removed_kept
+        n["any"] += res.any_cut
+        n["any_kept"] += res.any_cut_kept
+        by_rule.update(res.rules)
+        if res.any_cut_kept:
+            dumps["kocohub_cut"].append(f"{doc_id}\t{','.join(sorted(res.rules))}\t{text}")
+    m, c = max(len(comments), 1), max(n["chars"], 1)
+    print(
+        f"kocohub: {len(comments)} comments; with any cut {n['any'] / m:.4f}, no len {n['any_kept'] / m:.4f}"
+        f" (bar <= 0.005); characters removed {n['removed'] / c:.4f}, no len {n['removed_kept'] / c:.4f}"
+    )
+    if by_rule:
+        print("  comments by rule: " + ", ".join(f"{r} {k}" for r, k in by_rule.most_common()))
+    if a.dump:
+        a.dump.mkdir(parents=True, exist_ok=True)
+        for name, rows in dumps.items():
+            (a.dump / f"{name}.txt").write_text("".join(r + "\n" for r in rows), encoding="utf-8")
+        print(f"dumps in {a.dump}: " + ", ".join(f"{k} {len(v)}" for k, v in dumps.items()))
+    print(f"wall time {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Models shipped with malgeum (see NOTICE for what each was trained on)."""
