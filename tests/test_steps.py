@@ -62,3 +62,22 @@ def test_stats_count_cuts_and_characters_by_rule():
     assert s["docs_in"] == 2 and s["docs_changed"] == 2
     assert s["rules"]["ko.nav.portal_link"] == {"cuts": 3, "chars": 5 + 5 + 2, "docs": 2}
     assert s["chars_removed"] == 12
+
+
+CAPTIONED = (
+    "시는 24일 시청 앞 광장에서 성탄 트리 점등식을 열었다.\n"
+    "24일 서울시청 앞 광장에서 시민들이 성탄 트리를 바라보고 있다. /사진=뉴스1\n"
+    "점등식에는 시민 500여 명이 참석했다."
+)
+
+
+def test_captions_keep_cuts_the_credit_and_drop_cuts_the_caption():
+    assert cuts("boilerplate", CAPTIONED) == [("ko.credit.photo_suffix", " /사진=뉴스1")]
+    assert cuts({"boilerplate": {"captions": "drop"}}, CAPTIONED) == [
+        ("ko.caption.dropped", "24일 서울시청 앞 광장에서 시민들이 성탄 트리를 바라보고 있다. /사진=뉴스1\n")
+    ]
+    # a story paragraph that ends with a reporter's e-mail is not a caption
+    text = "시는 24일 성탄 트리 점등식을 열었다. hong@news.co.kr"
+    assert cuts({"boilerplate": {"captions": "drop"}}, text) == cuts("boilerplate", text)
+    with pytest.raises(ValueError, match="keep or drop"):
+        build({"steps": [{"boilerplate": {"captions": "hide"}}]})

@@ -22,14 +22,24 @@ class CutBoilerplate(Step):
     the pattern; prefix and suffix rules cut the byline before a paragraph or the credit after a caption and
     keep the rest of the line; heading rules remove a heading line (`관련기사`) and the list items (`items`)
     right below it.
+
+    `captions`: `keep` (the default) cuts a photo credit and keeps the caption it ends; `drop` removes such a
+    caption line whole (rule `<lang>.caption.dropped`), for corpora that want story text only.
     """
 
     kind = "boilerplate"
 
     def __init__(
-        self, langs: Sequence[str] = ("ko", "en"), disable: Sequence[str] = (), name: str | None = None
+        self,
+        langs: Sequence[str] = ("ko", "en"),
+        disable: Sequence[str] = (),
+        captions: str = "keep",
+        name: str | None = None,
     ) -> None:
         super().__init__(name)
+        if captions not in ("keep", "drop"):
+            raise ValueError(f"boilerplate: captions must be keep or drop, not {captions!r}")
+        self.drop_captions = captions == "drop"
         self.langs = list(langs)
         self.disable = set(disable)
         rules: dict[str, list[dict]] = {k: [] for k in _KINDS}
@@ -116,7 +126,12 @@ class CutBoilerplate(Step):
             chain = [m]
             while (prev := self._suffix.search(text, ls, chain[-1].start())) and prev.start() < chain[-1].start():
                 chain.append(prev)
-            if not text[ls : chain[-1].start()].strip():
+            caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
+            if caption:
+                lang = self._rules[chain[0].lastgroup or ""]["id"].split(".")[0]
+                cuts.append(Cut(*whole_line(text, ls, le), f"{lang}.caption.dropped", "photo caption (captions: drop)"))
+                cut_lines.add(ls)
+            elif not text[ls : chain[-1].start()].strip():
                 cut_line(ls, le, chain[0])
             else:
                 for c in chain:
