@@ -23,6 +23,13 @@ _SENTENCE_END = re.compile(r"(?:[다요죠까네군자냐][.?!…．？！]+|[.?
 # sub-headlines and personnel lists are noun stacks that read as badly as salad to a character model, but they
 # carry these; shuffled prose rarely does.
 _HEADLINE_MARKS = re.compile(r"[·ㆍ…▲△◆◇■□▶▷●○※(%]|^\s*[-–—]")
+# a spam keyword spelled out with dots (환·전, 바·카·라) is not a headline's middle dot
+_SPELLED_OUT = re.compile(r"(?:[^\s·ㆍ][·ㆍ]){1,12}[^\s·ㆍ](?![^\s·ㆍ])")
+
+
+def _marked(line: str) -> bool:
+    return bool(_HEADLINE_MARKS.search(_SPELLED_OUT.sub("", line)))
+
 
 BUNDLED_MODEL = "ko_fluency.npz"
 
@@ -125,9 +132,7 @@ class CutWordSalad(Step):
         plain = [sentence_like(line) for line in lines]
         # a block needs two odd lines of some length close together; most documents stop here, unscored
         odd = [k for k, p in enumerate(plain) if not p]
-        long_odd = [
-            k for k in odd if len(lines[k].split()) >= self.block_words - 2 and not _HEADLINE_MARKS.search(lines[k])
-        ]
+        long_odd = [k for k in odd if len(lines[k].split()) >= self.block_words - 2 and not _marked(lines[k])]
         if not any(b - a <= 2 for a, b in itertools.pairwise(long_odd)):
             return
         # lines two away from any long odd one cannot join a block that the odd ones do not already start
@@ -163,7 +168,7 @@ class CutWordSalad(Step):
                 run.append(run[-1] + 1)
             k = run[-1] + 1
             words = sum(len(lines[i].split()) for i in run) / len(run)
-            marked = sum(bool(_HEADLINE_MARKS.search(lines[i])) for i in run)
+            marked = sum(_marked(lines[i]) for i in run)
             if len(run) < self.min_block or words < self.block_words or marked * 2 > len(run):
                 continue
             for i in run:
