@@ -113,6 +113,26 @@ class Result:
             self.lines.append((s, e, by_edit or drop is not None, by_edit or counts_drop, line_rules))
 
 
+NAVER = DATA / "naver_news_raw" / "naver_news_dev.jsonl.gz"
+ABOUT_SPAM = re.compile(r"도박|카지노|바카라|토토|베팅|배팅|슬롯|대출|사채|불법\s?대부|성인\s?사이트|경마|복권")
+
+
+def news_about_spam(pipe: Pipeline) -> None:
+    """News that reports on gambling or loans must keep its sentences: spam and salad cuts on such records."""
+    if not NAVER.exists():
+        return
+    records = 0
+    cuts: Counter[str] = Counter()
+    with gzip.open(NAVER, "rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            if ABOUT_SPAM.search(r["text"]):
+                records += 1
+                doc = pipe.process(Document(r["id"], r["text"]))
+                cuts.update(e.rule for e in doc.edits if e.rule.startswith(("spam", "salad")))
+    print(f"naver news that mentions gambling or loans: {records} records, spam/salad cuts: {dict(cuts) or 0}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev", "all"))
@@ -168,6 +188,7 @@ def main() -> int:
     )
     if by_rule:
         print("  comments by rule: " + ", ".join(f"{r} {k}" for r, k in by_rule.most_common()))
+    news_about_spam(pipe)
     if a.dump:
         a.dump.mkdir(parents=True, exist_ok=True)
         for name, rows in dumps.items():
