@@ -113,3 +113,18 @@ def test_saved_model_scores_like_the_trained_one(tmp_path):
     assert abs(float(lm.logprob(text).sum() - again.logprob(text).sum())) < 0.05 * len(text)
     # an n-gram never seen gets less than one seen often
     assert lm.logprob("다.")[-1] > lm.logprob("뷁.")[0]
+
+
+def test_a_long_story_sentence_inside_salad_stays_and_ends_the_block(bundled):
+    # long sentences that end like sentences are not scored (the step's main saving): they must stay, whatever
+    # surrounds them
+    long = (
+        "시는 올해 여름 폭염에 대비해 한강공원 다섯 곳에 그늘막 쉼터를 새로 설치하고 쉼터마다 냉방 의자와 "
+        "식수대를 함께 두어 시민들이 더위를 피할 수 있도록 하겠다고 밝혔으며 설치 공사는 다음 달 초에 "
+        "시작해 장마가 오기 전에 모두 마칠 계획이라고 덧붙였다."
+    )
+    text = "\n".join([*SALAD[:3], long, *SALAD[1:4]])
+    doc = Document("d", text)
+    bundled.process(doc)
+    assert long in doc.text
+    assert all(e.rule == "salad.disordered_block" for e in doc.edits)

@@ -4,6 +4,7 @@ shuffled."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -80,7 +81,7 @@ class CutWordSalad(Step):
         fragment: float = 3.0,
         min_block: int = 3,
         block_words: float = 8.0,
-        story_words: int = 25,
+        story_words: int = 20,
         shuffles: int = 8,
         name: str | None = None,
     ) -> None:
@@ -150,7 +151,7 @@ class CutWordSalad(Step):
         evidence = []
         for k, line in enumerate(lines):
             if k not in gains:
-                evidence.append(-self.sentence - self.switch)
+                evidence.append(-math.inf)  # not scored: story, and a block ends here
                 continue
             joins = max(len(line.split()) - 1, 1)
             gain = min(max(gains[k], -1.0), 3.0)  # one freak line must not outvote its block
