@@ -122,8 +122,22 @@ class CutWordSalad(Step):
             state = from_salad if state else from_story
         return path[::-1]
 
+    def _seed(self, line: str) -> bool:
+        """A line that may start a block: long, mostly Hangul, no headline marks, not ending like sentences."""
+        return (
+            line.count(" ") + 1 >= self.block_words - 2
+            and not sentence_like(line)
+            and not _marked(line)
+            and len(_HANGUL.findall(line)) * 2 >= len(line)
+        )
+
     def apply(self, doc: Document) -> None:
         text = doc.text
+        # a block needs two seed lines close together; most documents stop here, after one cheap pass
+        raw = [line for line in text.split("\n") if line.strip()]
+        seeds = [k for k, line in enumerate(raw) if self._seed(line)]
+        if not any(b - a <= 2 for a, b in itertools.pairwise(seeds)):
+            return
         bounds = [
             (s, e)
             for s, e in line_bounds(text)
@@ -131,11 +145,7 @@ class CutWordSalad(Step):
         ]
         lines = [text[s:e] for s, e in bounds]
         plain = [sentence_like(line) for line in lines]
-        # a block needs two odd lines of some length close together; most documents stop here, unscored
-        odd = [k for k, p in enumerate(plain) if not p]
-        long_odd = [k for k in odd if len(lines[k].split()) >= self.block_words - 2 and not _marked(lines[k])]
-        if not any(b - a <= 2 for a, b in itertools.pairwise(long_odd)):
-            return
+        long_odd = [k for k, line in enumerate(lines) if not plain[k] and self._seed(line)]
         # lines two away from any long odd one cannot join a block that the odd ones do not already start
         # and a long paragraph that ends like sentences is story: scoring it would be the step's main cost
         near = sorted(
