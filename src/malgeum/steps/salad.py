@@ -50,21 +50,22 @@ def fragments(line: str) -> int:
 class CutWordSalad(Step):
     """Word salad is a block of lines made of real words in random order, with or without a spam keyword.
 
-    Each line of at least `min_words` words, mostly Hangul, gets evidence for "salad" against "story": per
-    join between words, `weight` × (`midpoint` − gain), where gain is how much better the real word order reads
-    than shuffles of it under a character model of clean Korean (`malgeum.fluency`; about 1.8 on news, 0 on
-    salad); plus `not_sentence` when the line does not end like sentences, and `fragment` for each of up to two
-    one- or two-word `fragments`, or minus `sentence` when it does. A
-    two-state path through the lines (Viterbi, `switch` to enter or leave salad) then decides, so each line is
+    Each line of at least `min_words` words, mostly Hangul, gets evidence for "salad" against "story":
+    - per join between words, `weight` × (`midpoint` − gain), where gain is how much better the real word order
+      reads than shuffles of it under a character model of clean Korean (`malgeum.fluency`; about 1.8 on news,
+      0 on salad);
+    - plus `not_sentence` and `fragment` for each of up to two one- or two-word `fragments` when the line does not
+      end like sentences, or minus `sentence` when it does.
+    A two-state path through the lines (Viterbi, `switch` to enter or leave salad) then decides, so each line is
     judged with its neighbours: a keywordless line, or a salad line that happens to end in 다., goes with its
     block. A salad run needs `min_block` lines of `block_words` words on average, and at most half of its lines
     may carry headline or list marks (·, …, ▲), so a single odd line, a run of telegraphic sub-headlines or a
     personnel list stays.
 
-    Only lines near a line that fails the cheap `sentence_like` test are scored by the model, and of those not
-    the ones that pass it with more than `story_words` words. `model` is a file
-    made by `malgeum train-lm`; the default is the bundled model trained on CC BY Korean prose (Korean Wikinews,
-    CC BY 2.5; National Assembly Library of Korea book reviews, CC BY).
+    Only documents with two long odd lines close together are scored, only lines near those, and never a
+    sentence-like line of more than `story_words` words (it stays). `model` is a file made by `malgeum
+    train-lm`; the default is the bundled model trained on CC BY Korean prose (Korean Wikinews, CC BY 2.5;
+    National Assembly Library of Korea book reviews, CC BY).
     """
 
     kind = "salad"
@@ -88,13 +89,8 @@ class CutWordSalad(Step):
         super().__init__(name)
         self.model = model
         self.min_words, self.min_block, self.block_words, self.shuffles = min_words, min_block, block_words, shuffles
-        self.midpoint, self.weight, self.not_sentence, self.sentence, self.switch = (
-            midpoint,
-            weight,
-            not_sentence,
-            sentence,
-            switch,
-        )
+        self.midpoint, self.weight, self.switch = midpoint, weight, switch
+        self.not_sentence, self.sentence = not_sentence, sentence
         self.fragment, self.story_words = fragment, story_words
         self._gain: OrderGain | None = None
 
