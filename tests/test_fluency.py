@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from malgeum import Document, cli
@@ -128,3 +129,28 @@ def test_a_long_story_sentence_inside_salad_stays_and_ends_the_block(bundled):
     bundled.process(doc)
     assert long in doc.text
     assert all(e.rule == "salad.disordered_block" for e in doc.edits)
+
+
+def test_a_model_of_a_tiny_text_and_broken_input_do_not_crash(tmp_path):
+    lm = CharLM.train(["abcdefg"], order=4, min_count=2)  # every n-gram above order 1 is pruned
+    assert len(lm.logprob("abc")) == 3
+    assert len(CharLM.train([], order=3).logprob("ab")) == 2
+    assert len(OrderGain(lm).score(["가 나 \ud800 다 라"])) == 1  # a lone surrogate from a broken page
+    (tmp_path / "old.npz").write_bytes(b"")
+    np.savez(tmp_path / "old.npz", meta=np.array([4, 1e-6]), a0_i=np.zeros(1, np.uint32))
+    with pytest.raises(ValueError, match="retrain it"):
+        CharLM.load(tmp_path / "old.npz")
+
+
+def test_sentence_like_is_linear_on_a_run_of_brackets(bundled):
+    line = "가 나 다 라 마 바 " + ")" * 30000 + "x"
+    doc = Document("d", "\n".join([line, line, line]))
+    bundled.process(doc)  # quadratic before: 8 s per line
+    assert doc.text.count(")") == 90000
+
+
+def test_headline_middle_dots_guard_and_spelled_out_keywords_do_not():
+    from malgeum.steps.salad import _marked
+
+    assert _marked("한·미 외교장관 워싱턴 회담") and _marked("노·사·정 대화 재개")
+    assert not _marked("허리 빨간 보았다. 환·전·빠·른·곳 오늘")

@@ -81,3 +81,8 @@ def test_captions_keep_cuts_the_credit_and_drop_cuts_the_caption():
     assert cuts({"boilerplate": {"captions": "drop"}}, text) == cuts("boilerplate", text)
     with pytest.raises(ValueError, match="keep or drop"):
         build({"steps": [{"boilerplate": {"captions": "hide"}}]})
+
+
+def test_captions_drop_keeps_a_story_paragraph_that_ends_with_a_byline():
+    text = "그는 올해 시장 점유율이 크게 늘었다고 설명했다. 김철수 기자"
+    assert cuts({"boilerplate": {"captions": "drop"}}, text) == [("ko.byline.caption_reporter", " 김철수 기자")]

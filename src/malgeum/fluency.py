@@ -33,7 +33,8 @@ def normalise(text: str) -> str:
 
 
 def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    # surrogatepass: a lone surrogate from a broken page is one more unseen character, not a crash
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
 def _grams(c: np.ndarray, k: int) -> np.ndarray:
@@ -104,29 +105,33 @@ class CharLM:
         p = lam = np.zeros(0)
         for k, (keys, logmass, back) in enumerate(self.tables, start=1):
             g = _key(_grams(c, k))
-            i = np.minimum(np.searchsorted(keys, g), len(keys) - 1)
-            hit = keys[i] == g
-            mass = np.where(hit, np.exp(logmass[i]), 0.0)
+            if len(keys):
+                i = np.minimum(np.searchsorted(keys, g), len(keys) - 1)
+                hit = keys[i] == g
+                mass = np.where(hit, np.exp(logmass[i]), 0.0)
+                nxt = np.where(hit, back[i], -1.0)
+            else:  # everything of this order was pruned (a tiny training text)
+                mass, nxt = np.zeros(len(g)), np.full(len(g), -1.0)
+                hit = mass > 0
             # an unseen context (lam < 0) means no evidence at this order: keep the lower order's estimate
             p = np.where(hit, mass, self.floor) if k == 1 else np.where(lam >= 0, mass + np.maximum(lam, 0) * p, p)
-            lam = np.concatenate([[-1.0], np.where(hit, back[i], -1.0)[:-1]])  # context of the next order
+            lam = np.concatenate([[-1.0], nxt[:-1]])  # context of the next order
         return np.log(p)
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"meta": np.array([self.order, self.floor])}
         for k, (keys, logmass, back) in enumerate(self.tables):
-            # float16 holds these logs and weights to about 0.01, plenty for a fluency score, at half the size
-            arrays[f"keys{k}"], arrays[f"logmass{k}"], arrays[f"back{k}"] = (
-                keys,
-                logmass.astype(np.float16),
-                back.astype(np.float16),
-            )
+            # float16 holds the log masses to about 0.01, plenty for a fluency score; the back-off weights stay
+            # float32, since a tiny weight rounded to 0 would turn an unseen continuation into log(0)
+            arrays[f"keys{k}"], arrays[f"logmass{k}"], arrays[f"back{k}"] = keys, logmass.astype(np.float16), back
         with open(path, "wb") as f:
             np.savez_compressed(f, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> CharLM:
         z = np.load(path)
+        if "keys0" not in z.files:
+            raise ValueError(f"{path}: not a fluency model of this malgeum version; retrain it with malgeum train-lm")
         order, floor = int(z["meta"][0]), float(z["meta"][1])
         tables = [
             (z[f"keys{k}"], z[f"logmass{k}"].astype(np.float32), z[f"back{k}"].astype(np.float32)) for k in range(order)
