@@ -154,3 +154,21 @@ def test_headline_middle_dots_guard_and_spelled_out_keywords_do_not():
 
     assert _marked("한·미 외교장관 워싱턴 회담") and _marked("노·사·정 대화 재개")
     assert not _marked("허리 빨간 보았다. 환·전·빠·른·곳 오늘")
+    assert _marked("공정위, 담합 해운사 23개사에 962억원 과징금")  # counted things
+    assert _marked("김모씨 “글쎄요. 직함을. 제가 안 물어봐서 모르겠네요.”")  # a transcript line
+
+
+def test_disguised_tokens_are_recognised_by_form():
+    from malgeum.steps.salad import _DISGUISED
+
+    disguised = (
+        "오늘 소 액 결 제 현 금 화 마당",
+        "창문 바*카*라*사*이트 골목",
+        "길 ab12[.]com 나무",
+        "J/A/C/K/P/O/T 집",
+    )
+    for line in disguised:
+        assert _DISGUISED.search(line), line
+    plain = ("www.seoul.go.kr 에서 신청", "A/S 센터는 3곳", "우리 나라 좋은 나라 만세", "서버 10.0.0.1 접속")
+    for line in plain:
+        assert not _DISGUISED.search(line), line

@@ -21,10 +21,14 @@ _PIECE_BREAK = re.compile(r"(?<=[.?!…．？！])\s{1,40}")
 # matched against a piece's last 12 characters only: a long run of brackets cannot make the scan quadratic
 _SENTENCE_END = re.compile(r"(?:[다요죠까네군자냐][.?!…．？！]{1,6}|[.?!…．？！]{0,6}[\"'”’」』)\]]{1,6})\s{0,3}$")
 
-# Headline and list punctuation: middle dots, ellipses, bullets, asides in brackets, percentages. Telegraphic
-# sub-headlines and personnel lists are noun stacks that read as badly as salad to a character model, but they
-# carry these; shuffled prose rarely does.
-_HEADLINE_MARKS = re.compile(r"[·ㆍ…▲△◆◇■□▶▷●○※(%]|^\s{0,10}[-–—]")
+# Headline and list punctuation (middle dots, ellipses, bullets, asides in brackets, percentages), numbers with
+# units, speakers' quotations. Telegraphic sub-headlines, personnel lists and transcripts read as badly as salad
+# to a character model, but they carry these; shuffled prose rarely does.
+_HEADLINE_MARKS = re.compile(
+    r"[·ㆍ…▲△◆◇■□▶▷●○※(%]|^\s{0,10}[-–—]"
+    r"|\d[\d,.]{0,12}\s?(?:억|만|조|원|개사|개|명|건|곳|년|월|일)"  # counted things: news, not shuffled prose
+    r"|^\s{0,10}[^\s“\"]{1,10}\s?[“\"]"  # a speaker and a quotation: a transcript line
+)
 # a spam keyword spelled out with dots (환·전·빠·른·곳) is not a headline's middle dot; headlines join up to three
 # one-syllable words so (한·미, 노·사·정, 한·미·일)
 _SPELLED_OUT = re.compile(r"(?<![^\s·ㆍ])(?:[^\s·ㆍ][·ㆍ]){3,12}[^\s·ㆍ](?![^\s·ㆍ])")
@@ -33,6 +37,15 @@ _SPELLED_OUT = re.compile(r"(?<![^\s·ㆍ])(?:[^\s·ㆍ][·ㆍ]){3,12}[^\s·ㆍ]
 def _marked(line: str) -> bool:
     return bool(_HEADLINE_MARKS.search(_SPELLED_OUT.sub("", line)))
 
+
+# Spelled-out tokens (소 액 결 제, 바*카*라, J/A/C/K/P/O/T) and throwaway domains (ab12.xyz, cd34[.]com): the
+# form of hidden spam, not its words, so no keyword list is involved
+_DISGUISED = re.compile(
+    r"(?<!\S)(?:[가-힣A-Za-z0-9] ){4,20}[가-힣A-Za-z0-9](?!\S)"
+    r"|(?<!\S)(?:[가-힣A-Za-z0-9]{1,2}[*^_/♡♥★☆~-]){3,20}[가-힣A-Za-z0-9]{1,3}(?!\S)"
+    r"|(?:[가-힣]\.){3,20}[가-힣]"
+    r"|[A-Za-z]{2,12}\d{2,6}\s{0,2}(?:\.|\[\.\]|。|쩜)\s{0,2}(?:com|net|kr|co|xyz|top|org|io|me|pw)\b"
+)
 
 BUNDLED_MODEL = "ko_fluency.npz"
 
@@ -82,6 +95,7 @@ class CutWordSalad(Step):
         sentence: float = 3.0,
         switch: float = 3.0,
         fragment: float = 3.0,
+        disguised: float = 4.0,
         min_block: int = 3,
         block_words: float = 8.0,
         story_words: int = 20,
@@ -93,7 +107,7 @@ class CutWordSalad(Step):
         self.min_words, self.min_block, self.block_words, self.shuffles = min_words, min_block, block_words, shuffles
         self.midpoint, self.weight, self.switch = midpoint, weight, switch
         self.not_sentence, self.sentence = not_sentence, sentence
-        self.fragment, self.story_words = fragment, story_words
+        self.fragment, self.story_words, self.disguised = fragment, story_words, disguised
         self._gain: OrderGain | None = None
 
     def setup(self) -> None:
@@ -164,6 +178,7 @@ class CutWordSalad(Step):
             joins = max(len(line.split()) - 1, 1)
             gain = min(max(gains[k], -1.0), 3.0)  # one freak line must not outvote its block
             form = -self.sentence if plain[k] else self.not_sentence + self.fragment * min(fragments(line), 2)
+            form += self.disguised if _DISGUISED.search(line) else 0.0
             evidence.append(self.weight * joins * (self.midpoint - gain) + form)
         path = self._salad_path(evidence)
         cuts = []
