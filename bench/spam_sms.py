@@ -33,6 +33,7 @@ import xxhash
 from malgeum import Document, Pipeline
 from malgeum import recipe as recipes
 from malgeum.document import trace
+from malgeum.lines import line_bounds
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KISA = DATA / "kisa_spam_sms" / "kisa_spam_sms.jsonl.gz"
@@ -77,15 +78,6 @@ def removed_rules(doc: Document) -> list[str | None]:
     return out
 
 
-def lines_of(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
 class Result:
     """One processed text. `cut` counts a drop; `cut_kept` does not count a drop by the length step, which is
     a minimum-length filter, not a spam decision (the remaining edits still count)."""
@@ -105,7 +97,7 @@ class Result:
         self.rules = {r for r in rules if r} | ({drop} if drop else set())
         # per non-empty line: (start, end, cut, cut_kept, rules)
         self.lines: list[tuple[int, int, bool, bool, set[str]]] = []
-        for s, e in lines_of(text):
+        for s, e in ((s, e) for s, e in line_bounds(text) if text[s:e].strip()):
             total = sum(keep[s:e])
             by_edit = sum(gone[s:e]) * 2 >= total > 0
             line_rules = {r for k, r in zip(keep[s:e], rules[s:e], strict=True) if k and r}

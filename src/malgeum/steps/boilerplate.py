@@ -90,14 +90,14 @@ class CutBoilerplate(Step):
         cuts: list[Cut] = []
         cut_lines: set[int] = set()  # start offsets of lines removed whole
 
-        def cut_line(ls: int, le: int, m: re.Match[str]) -> None:
-            cuts.append(Cut(*whole_line(text, ls, le), *self._cut(m)))
+        def cut_line(ls: int, le: int, rule: str, reason: str) -> None:
+            cuts.append(Cut(*whole_line(text, ls, le), rule, reason))
             cut_lines.add(ls)
 
         if self._line:
             for m in self._line.finditer(text):
                 if m.end() > m.start():
-                    cut_line(m.start(), m.end(), m)
+                    cut_line(m.start(), m.end(), *self._cut(m))
         for m in self._heading.finditer(text) if self._heading else ():
             if m.start() in cut_lines:
                 continue
@@ -108,7 +108,7 @@ class CutBoilerplate(Step):
                 if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
                     break
                 end = nxt
-            cut_line(m.start(), end, m)
+            cut_line(m.start(), end, *self._cut(m))
         for m in self._prefix.finditer(text) if self._prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() == m.start() or ls in cut_lines:
@@ -117,7 +117,7 @@ class CutBoilerplate(Step):
             if text[m.end() : le].strip() and not rest_is_junk:
                 cuts.append(Cut(m.start(), m.end(), *self._cut(m)))
             else:
-                cut_line(ls, le, m)
+                cut_line(ls, le, *self._cut(m))
         for m in self._suffix.finditer(text) if self._suffix else ():
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() == m.start() or ls in cut_lines:
@@ -129,10 +129,9 @@ class CutBoilerplate(Step):
             caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
             if caption:
                 lang = self._rules[chain[0].lastgroup or ""]["id"].split(".")[0]
-                cuts.append(Cut(*whole_line(text, ls, le), f"{lang}.caption.dropped", "photo caption (captions: drop)"))
-                cut_lines.add(ls)
+                cut_line(ls, le, f"{lang}.caption.dropped", "photo caption (captions: drop)")
             elif not text[ls : chain[-1].start()].strip():
-                cut_line(ls, le, chain[0])
+                cut_line(ls, le, *self._cut(chain[0]))
             else:
                 for c in chain:
                     start = c.start()
@@ -146,7 +145,7 @@ class CutBoilerplate(Step):
             if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
                 continue
             if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
-                cut_line(ls, le, m)
+                cut_line(ls, le, *self._cut(m))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
 

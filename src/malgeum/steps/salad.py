@@ -50,6 +50,10 @@ _DISGUISED = re.compile(
 BUNDLED_MODEL = "ko_fluency.npz"
 
 
+def _mostly_hangul(line: str) -> bool:
+    return len(_HANGUL.findall(line)) * 2 >= len(line)
+
+
 def sentence_like(line: str) -> bool:
     """Every piece of the line ends like a sentence: 84% of news lines pass, 8% of salad lines (dev figures)."""
     return all(_SENTENCE_END.search(p[-12:]) for p in _PIECE_BREAK.split(line.strip()) if p)
@@ -140,24 +144,21 @@ class CutWordSalad(Step):
             line.count(" ") + 1 >= self.block_words - 2
             and not sentence_like(line)
             and not _marked(line)
-            and len(_HANGUL.findall(line)) * 2 >= len(line)
+            and _mostly_hangul(line)
         )
 
     def apply(self, doc: Document) -> None:
         text = doc.text
+        spans = [(s, e) for s, e in line_bounds(text) if text[s:e].strip()]
         # a block needs two seed lines close together; most documents stop here, after one cheap pass
-        raw = [line for line in text.split("\n") if line.strip()]
-        seeds = [k for k, line in enumerate(raw) if self._seed(line)]
+        seeds = [k for k, (s, e) in enumerate(spans) if self._seed(text[s:e])]
         if not any(b - a <= 2 for a, b in itertools.pairwise(seeds)):
             return
-        bounds = [
-            (s, e)
-            for s, e in line_bounds(text)
-            if len(text[s:e].split()) >= self.min_words and len(_HANGUL.findall(text, s, e)) * 2 >= e - s
-        ]
+        seed_starts = {spans[k][0] for k in seeds}
+        bounds = [(s, e) for s, e in spans if len(text[s:e].split()) >= self.min_words and _mostly_hangul(text[s:e])]
         lines = [text[s:e] for s, e in bounds]
         plain = [sentence_like(line) for line in lines]
-        long_odd = [k for k, line in enumerate(lines) if not plain[k] and self._seed(line)]
+        long_odd = [k for k, (s, _) in enumerate(bounds) if s in seed_starts]
         # lines two away from any long odd one cannot join a block that the odd ones do not already start
         # and a long paragraph that ends like sentences is story: scoring it would be the step's main cost
         near = sorted(
@@ -182,28 +183,23 @@ class CutWordSalad(Step):
             evidence.append(self.weight * joins * (self.midpoint - gain) + form)
         path = self._salad_path(evidence)
         cuts = []
-        k = 0
-        while k < len(lines):
-            if not path[k]:
-                k += 1
+        for salad, group in itertools.groupby(range(len(lines)), key=path.__getitem__):
+            run = list(group)
+            if not salad:
                 continue
-            run = [k]
-            while run[-1] + 1 < len(lines) and path[run[-1] + 1]:
-                run.append(run[-1] + 1)
-            k = run[-1] + 1
             words = sum(len(lines[i].split()) for i in run) / len(run)
             marked = sum(_marked(lines[i]) for i in run)
             if len(run) < self.min_block or words < self.block_words or marked * 2 > len(run):
                 continue
-            for i in run:
-                cuts.append(
-                    Cut(
-                        *whole_line(text, *bounds[i]),
-                        "salad.disordered_block",
-                        f"word salad: word order gains {gains[i]:.2f} nats per join over shuffles"
-                        f"{'' if plain[i] else ', not a sentence'} (block of {len(run)} lines)",
-                    )
+            cuts += [
+                Cut(
+                    *whole_line(text, *bounds[i]),
+                    "salad.disordered_block",
+                    f"word salad: word order gains {gains[i]:.2f} nats per join over shuffles"
+                    f"{'' if plain[i] else ', not a sentence'} (block of {len(run)} lines)",
                 )
+                for i in run
+            ]
         if cuts:
             doc.scores["salad_lines"] = len(cuts)
             doc.apply_cuts(self.name, non_overlapping(cuts))
