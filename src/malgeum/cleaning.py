@@ -88,7 +88,7 @@ def clean_shard(
                     counts["dropped"] += 1
                     drop_reasons[doc.dropped[1]] = drop_reasons.get(doc.dropped[1], 0) + 1
                 else:
-                    writer.kept.write(doc.to_record())
+                    writer.kept(doc.partition).write(doc.to_record())
                     counts["kept"] += 1
                     counts["chars_out"] += len(doc.text)
                     if doc.edits:

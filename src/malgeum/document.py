@@ -65,6 +65,8 @@ class Document:
     scores: dict[str, Any] = field(default_factory=dict)
     # (step, rule, reason) once a step decides the document must go
     dropped: tuple[str, str, str] | None = None
+    # sub-folder of kept/ the document is written to ("lang=ko" when a `lid` step routes by language)
+    partition: str = ""
 
     def apply_cuts(self, step: str, cuts: Iterable[Cut]) -> int:
         """Apply one step's cuts in a single pass; returns the number of characters removed.

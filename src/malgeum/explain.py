@@ -18,7 +18,7 @@ _RULE_COLOURS = ("31", "33", "35", "36", "34", "32")
 def iter_records(out: Path, which: tuple[str, ...] = ("kept", "dropped")) -> Iterator[tuple[str, dict[str, Any]]]:
     """(folder, record) of every output record, in shard order."""
     for sub in which:
-        for f in sorted((out / sub).glob("part-*")):
+        for f in sorted((out / sub).rglob("part-*")):
             if f.name.endswith(".jsonl.gz"):
                 with gzip.open(f, "rb") as fh:
                     for line in fh:

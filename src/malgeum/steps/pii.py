@@ -1,0 +1,165 @@
+"""Personal data: e-mails, phone numbers, resident registration numbers, cards, bank accounts, IP addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import date
+from functools import cache
+
+from malgeum import langpacks
+from malgeum.document import Cut, Document
+from malgeum.step import Step
+
+KINDS = ("email", "phone", "rrn", "card", "account", "ip")
+PLACEHOLDERS = {k: f"<{k.upper()}>" for k in KINDS}
+REASONS = {
+    "email": "e-mail address",
+    "phone": "phone number",
+    "rrn": "resident registration number",
+    "card": "payment card number (Luhn valid)",
+    "account": "bank account number next to a bank name",
+    "ip": "IP address",
+}
+
+_NB = r"(?<![0-9A-Za-z])"  # not glued to a number or Latin word; Hangul may touch (010-1234-5678로)
+_NA = r"(?![0-9A-Za-z])"
+_KR_PREFIX = r"(?:1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8])"
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_EMAIL = (
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}" + _NA
+)
+# birth date, separator (or none), a sex digit 1-8, six digits or a mask
+_RRN = (
+    r"(?<![0-9-])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[ ]?[-–][ ]?|[ ])?"
+    r"[1-8](?:\d{6}|\d?[*xX]{5,6})" + _NA + r"(?!-\d)"
+)
+_CARD = (
+    r"(?<![0-9-])(?:\d{4}(?P<s>[- ])\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{1,3})?"
+    r"|3[47]\d\d(?P<a>[- ])\d{6}(?P=a)\d{5}|\d{13,19})" + _NA + r"(?![-.]\d)"
+)
+_PHONE = (
+    r"(?<![0-9-])(?:"
+    rf"(?:\+82[-. ]?(?:\(0\)[-. ]?)?|\(0|0){_KR_PREFIX}\)?[-. ]?\d{{3,4}}[-. ]?\d{{4}}"  # Korean, +82
+    r"|1[5-9]\d\d-\d{4}"  # 1588-0000 (checked for context)
+    r"|\+[1-9]\d{0,2}[-. ]?(?:\(\d{1,4}\)[-. ]?)?\d{1,4}(?:[-. ]\d{2,5}){1,4}"  # international
+    r"|\(\d{3}\)[ ]?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}"  # North American
+    r")" + _NA + r"(?![-.]\d)"
+)
+_IPV4 = rf"(?<![0-9.]){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9]|\.\d)"
+_IPV6 = r"(?<![\w:.])(?=[0-9A-Fa-f:.]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:.]{6,45}(?![\w:])"
+_PATTERN = re.compile(
+    f"(?P<email>{_EMAIL})|(?P<rrn>{_RRN})|(?P<card>{_CARD})|(?P<phone>{_PHONE})|(?P<ipv4>{_IPV4})|(?P<ipv6>{_IPV6})"
+)
+_DIGITS = re.compile(r"\d")
+_ACCOUNT = re.compile(r"(?<![0-9-])\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|(?<![0-9-])\d{10,14}(?![0-9])")
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _valid_birth(s: str) -> bool:
+    yy, mm, dd = int(s[0:2]), int(s[2:4]), int(s[4:6])
+    try:  # 2000 is a leap year: every YY has a century in which YYMMDD is a real date if any is
+        date(2000 + yy if yy != 0 else 2000, mm, dd)
+    except ValueError:
+        try:
+            date(1900 + yy, mm, dd)
+        except ValueError:
+            return False
+    return True
+
+
+@cache
+def _words(kind: str) -> re.Pattern[str]:
+    words = sorted({w for lang in langpacks.available("pii") for w in langpacks.load(lang, "pii").get(kind, [])})
+    # Latin words must stand alone ("v" is a version mark, not the v of "server")
+    alts = (rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words)
+    return re.compile("|".join(sorted(alts, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _near(kind: str, text: str, start: int, end: int, before: int = 24, after: int = 0) -> bool:
+    return _words(kind).search(text, max(0, start - before), min(len(text), end + after)) is not None
+
+
+class RedactPII(Step):
+    """Replaces personal data with typed placeholders (`<EMAIL>`, `<PHONE>`, `<RRN>`, `<CARD>`, `<ACCOUNT>`,
+    `<IP>`), one recorded edit each. Phone numbers: Korean mobile and landline (with or without separators,
+    +82) and international; RRNs in every written form, masked ones too, by their date (numbers issued since
+    October 2020 have no checksum); cards by the Luhn check (unseparated ones only next to a card word);
+    account numbers only next to a bank name. `mode: tag` records the spans in the scores without changing
+    the text."""
+
+    kind = "pii"
+
+    def __init__(self, mode: str = "replace", kinds: list[str] | None = None, name: str | None = None) -> None:
+        super().__init__(name)
+        if mode not in ("replace", "tag"):
+            raise ValueError(f"mode must be 'replace' or 'tag', not {mode!r}")
+        unknown = sorted(set(kinds or ()) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown PII kind(s) {unknown}; known: {list(KINDS)}")
+        self.mode = mode
+        self.kinds = set(kinds or KINDS)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every piece of personal data, in order, not overlapping."""
+        if not _DIGITS.search(text) and "@" not in text:
+            return []
+        found: list[tuple[int, int, str]] = []
+        for m in _PATTERN.finditer(text):
+            kind = m.lastgroup  # the outer group closes last
+            s, e = m.span()
+            value = m.group()
+            if kind == "rrn" and not _valid_birth(value[:6]):
+                continue
+            if kind == "card":
+                digits = re.sub(r"\D", "", value)
+                if not luhn(digits) or (len(digits) == len(value) and not _near("card_words", text, s, e, 16, 8)):
+                    # an unseparated long number is an ID far more often than a card; it may be an account
+                    if "account" in self.kinds and _near("banks", text, s, e, 30):
+                        found.append((s, e, "account"))
+                    continue
+            if kind == "phone" and value[0] == "1" and not _near("phone_words", text, s, e, 10):
+                continue  # 1588-1234 style numbers look like ranges (1500-2000) unless called a number
+            if kind in ("ipv4", "ipv6"):
+                if kind == "ipv6":
+                    try:
+                        ipaddress.IPv6Address(value)
+                    except ValueError:
+                        continue
+                if _near("version_words", text, s, e, 12):
+                    continue
+                kind = "ip"
+            if kind == "phone" and not 8 <= len(_DIGITS.findall(value)) <= 15:
+                continue
+            found.append((s, e, kind))
+        if "account" in self.kinds and _words("banks").search(text):
+            taken = [(s, e) for s, e, _ in found]
+            for m in _ACCOUNT.finditer(text):
+                s, e = m.span()
+                n = len(_DIGITS.findall(m.group()))
+                if 10 <= n <= 16 and _near("banks", text, s, e, 30, 10) and not any(a < e and s < b for a, b in taken):
+                    found.append((s, e, "account"))
+        return sorted(f for f in found if f[2] in self.kinds)
+
+    def apply(self, doc: Document) -> None:
+        found = self.find(doc.text)
+        if not found:
+            return
+        if self.mode == "tag":
+            doc.scores[self.name] = [[s, e, k] for s, e, k in found]
+            return
+        counts: dict[str, int] = {}
+        for _, _, k in found:
+            counts[k] = counts.get(k, 0) + 1
+        doc.scores[self.name] = counts
+        doc.apply_cuts(self.name, [Cut(s, e, f"pii.{k}", REASONS[k], PLACEHOLDERS[k]) for s, e, k in found])
