@@ -22,25 +22,51 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
+from malgeum import langpacks
+
 # -- English (and other space-separated languages) ------------------------------------------------------
 
 _APOS = "['’]"
 _CONTRACTION = rf"{_APOS}(?:[sS]|[rR][eE]|[vV][eE]|[lL][lL]|[dD]|[mM])(?![^\W_])"
-_EN_TOKEN = re.compile(
-    rf"""
-    (?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]          # URL, trailing punctuation left off
-  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                              # e-mail
-  | (?:[^\W\d_]\.){{2,}}                                      # U.S. e.g. a.m.
-  | [^\W_]+?(?=[nN]{_APOS}[tT](?![^\W_]))                     # do|n't  ca|n't
-  | [nN]{_APOS}[tT](?![^\W_])
-  | {_CONTRACTION}                                            # it|'s  we|'re
-  | \d+(?:[.,:]\d+)*                                          # 12.3  1,000  10:30
-  | [^\W_]+(?:{_APOS}(?!(?:[sS]|[rR][eE]|[vV][eE]|[lL][lL]|[dD]|[mM])(?![^\W_]))[^\W_]+)*  # word, O'Brien
-  | \.{{2,}} | -{{2,}} | _+
-  | \S
-    """,
-    re.VERBOSE,
-)
+# characters that never split a word; the others below join only between certain neighbours
+_INNER = r"[^\s\"“”‘’'()\[\]{},;:!?….\-/%]"
+# characters split off the front of a word (spaCy's prefixes); any other character may start one (±5, @user)
+_PREFIX = r"[\s\"“”‘’'`()\[\]{}<>$£€¥#§%=+*&~¡¿°«‹»›„…—–\-/\\|!?.,;:_]"
+# units split off a number (10|am, 512|GB), as spaCy's suffix rules do
+_UNITS = "km|cm|mm|kg|mg|lbs?|oz|ft|yd|mph|kmh|am|pm|GB|MB|KB|TB|gb|mb|kb|m|g|K|G|M|T"
+
+
+def _en_token() -> re.Pattern[str]:
+    abbreviations = "|".join(sorted(map(re.escape, langpacks.load("en", "words").get("abbreviations", [])), key=len))
+    return re.compile(
+        rf"""
+        (?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]          # URL, trailing punctuation left off
+      | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                              # e-mail
+      | (?:[^\W\d_]\.){{2,}}                                      # U.S. e.g. a.m.
+      | (?<![^\s(\["“'‘])(?:{abbreviations}|[A-Za-z])\.(?=[\s,;:)\]"”’']|$)  # Mr. Calif. J.
+      | [^\W_]+?(?=[nN]{_APOS}[tT](?![^\W_]))                     # do|n't  ca|n't
+      | [nN]{_APOS}[tT](?![^\W_])
+      | (?i:can)(?=not(?![^\W_]))                                 # can|not
+      | (?<![^\W_])(?:(?i:do|does|did|is|are|was|were|have|has|had|could|would|should|ca|wo)(?=nt(?![^\W_]))
+          | (?<=[^\W_])(?i:nt)(?![^\W_])(?<=(?i:do|es|id|is|re|as|ve|ad|ld|ca|wo)nt)
+          | I(?=(?:ve|m)(?![^\W_])) | (?<=I)(?:ve|m)(?![^\W_]))                 # dont = do|nt, Ive = I|ve
+      | {_CONTRACTION}                                            # it|'s  we|'re
+      | \d+(?:[.,]\d+)*(?=(?:{_UNITS})(?![^\W_]))                   # 10|am  512|GB
+      | (?!{_PREFIX}){_INNER}(?:{_INNER}                          # a word: letters, digits and inner marks,
+          | [.;/](?=[^\W_])                                       #   . ; / before a letter or digit,
+          | [.,](?=[^\s\w)\]}}"“”‘’'.,;:!?%…»\[(<>-])               #   . , glued to a symbol (said,¡±),
+          | (?<=[^\W\d_])-(?=\d)                                  #   - between a letter and a digit (G-8),
+          | [,:](?=\d)                                            #   , : before a digit (1,000 10:30),
+          | {_APOS}(?!(?:[sS]|[rR][eE]|[vV][eE]|[lL][lL]|[dD]|[mM])(?![^\W_]))(?=[^\W_])  # O'Brien, not it's
+        )*
+      | \.{{2,}} | -{{2,}}
+      | \S
+        """,
+        re.VERBOSE,
+    )
+
+
+_EN_TOKEN = _en_token()
 
 
 # Several filters split the same document in a row: the last few splits are kept (str caches its hash, so a
