@@ -51,7 +51,9 @@ REASONS = {
 class _Visible(HTMLParser):
     """Visible text of a page, one line per block element: what a naive extractor hands a filter."""
 
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "section", "article", "header", "footer", "nav"}
+    BLOCK = frozenset(
+        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "section", "article", "header", "footer", "nav"}
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,7 +96,9 @@ def _sentences() -> list[str]:
 JUNK = {
     "bullets": lambda r: "\n".join(f"{r.choice('•-')} {w}" for w in ("Home", "News", "Sports", "Weather", "Contact")),
     "hashtags": lambda r: " ".join(f"#{w}" for w in ("news", "world", "breaking", "today", "follow", "share") * 2),
-    "ellipsis": lambda r: "\n".join(f"Read more about this story{'...' if r.random() < 0.5 else '…'}" for _ in range(4)),
+    "ellipsis": lambda r: "\n".join(
+        f"Read more about this story{'...' if r.random() < 0.5 else '…'}" for _ in range(4)
+    ),
     "cookies": lambda r: "This website uses cookies to improve your experience. See our Privacy Policy.",
     "javascript": lambda r: "Please enable JavaScript in your browser to view this content.",
     "curly": lambda r: "var config = { autoplay: true };",
@@ -118,7 +122,7 @@ def _perturb(text: str, r: random.Random) -> str:
         return " ".join(text.split()[: r.randint(20, 70)])
     junk = JUNK[kind](r)  # type: ignore[misc]
     at = r.randint(0, len(lines))
-    return "\n".join(lines[:at] + [junk] + lines[at:])
+    return "\n".join([*lines[:at], junk, *lines[at:]])
 
 
 def build_corpus(seed: int = 7) -> list[str]:
@@ -229,9 +233,9 @@ def compare(texts: list[str], theirs: list[dict[str, Any]], ours: list[dict[str,
         for (a, b), k in counter.most_common():
             print(f"  {name}: datatrove {a!r} / malgeum {b!r}: {k}")
             if show:
-                examples = [
-                    t for t, x, y in zip(texts, theirs, ours, strict=True) if (x[name], y[name]) == (a, b)
-                ][:show]
+                examples = [t for t, x, y in zip(texts, theirs, ours, strict=True) if (x[name], y[name]) == (a, b)][
+                    :show
+                ]
                 for t in examples:
                     print(f"      {t[:100]!r}")
     return share

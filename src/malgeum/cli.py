@@ -19,6 +19,8 @@ def _clean(a: argparse.Namespace) -> int:
     recipe = recipes.load(a.recipe)
     if a.keep_foreign:
         recipe = recipes.set_param(recipe, "foreign", "keep", True)
+    if a.by_language:
+        recipe = recipes.route_by_language(recipe)
     stats = local.run(
         a.inputs,
         a.output,
@@ -94,12 +96,13 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="clean files or folders of JSONL(.gz/.zst), Parquet or .txt")
     c.add_argument("inputs", nargs="+", metavar="INPUT")
     c.add_argument("-o", "--output", required=True, help="output folder (a re-run resumes it)")
-    c.add_argument("--recipe", help="recipe YAML replacing the built-in one (see `malgeum recipe show`)")
+    c.add_argument("--recipe", help="recipe YAML, or a bundled recipe: default, web (see `malgeum recipe show`)")
     c.add_argument("--workers", type=int, default=None, help="parallel processes (default: all cores)")
     c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
+    c.add_argument("--by-language", action="store_true", help="write kept documents to kept/lang=<code>/")
     c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=_clean)

@@ -66,8 +66,15 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
     return out
 
 
+def bundled() -> list[str]:
+    return sorted(p.stem for p in DEFAULT.parent.glob("*.yaml"))
+
+
 def load(path: str | Path | None = None) -> dict[str, Any]:
+    """A recipe file, or a bundled recipe by name (`default`, `web`)."""
     path = Path(path) if path else DEFAULT
+    if not path.exists() and path.suffix == "" and str(path) in bundled():
+        path = DEFAULT.parent / f"{path}.yaml"
     try:
         with open(path, encoding="utf-8") as f:
             recipe = yaml.safe_load(f)
@@ -101,3 +108,14 @@ def set_param(recipe: dict[str, Any], kind: str, key: str, value: Any) -> dict[s
     for k, p in parse(recipe):
         steps.append({k: {**p, key: value}} if k == kind else ({k: p} if p else k))
     return {"steps": steps}
+
+
+def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the recipe whose `lid` step routes kept documents to kept/lang=<code>/; a recipe without one
+    gets it after its last normalisation step (before it, mojibake would confuse the identifier)."""
+    steps = [{k: p} if p else k for k, p in parse(recipe)]
+    if not any(k == "lid" for k, _ in parse(recipe)):
+        kinds = [k for k, _ in parse(recipe)]
+        at = max((i + 1 for i, k in enumerate(kinds) if k.startswith(("normalize_", "fix_"))), default=0)
+        steps.insert(at, "lid")
+    return set_param({"steps": steps}, "lid", "route", True)

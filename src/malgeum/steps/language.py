@@ -22,7 +22,7 @@ class IdentifyLanguage(Step):
 
     def __init__(
         self,
-        paragraphs: bool = True,
+        paragraphs: bool = False,
         min_paragraph_letters: int = 20,
         keep: list[str] | None = None,
         min_score: float = 0.0,

@@ -41,19 +41,21 @@ _CARD = (
 )
 _PHONE = (
     r"(?<![0-9-])(?:"
-    rf"(?:\+82[-. ]?(?:\(0\)[-. ]?)?|\(0|0){_KR_PREFIX}\)?[-. ]?\d{{3,4}}[-. ]?\d{{4}}"  # Korean, +82
+    rf"(?:(?:\+82[-. ]?(?:\(0\)[-. ]?)?|0){_KR_PREFIX}\)?|\(0{_KR_PREFIX}\))[-. ]?\d{{3,4}}[-. ]?\d{{4}}"  # Korean
     r"|1[5-9]\d\d-\d{4}"  # 1588-0000 (checked for context)
     r"|\+[1-9]\d{0,2}[-. ]?(?:\(\d{1,4}\)[-. ]?)?\d{1,4}(?:[-. ]\d{2,5}){1,4}"  # international
     r"|\(\d{3}\)[ ]?\d{3}-\d{4}|\d{3}-\d{3}-\d{4}"  # North American
     r")" + _NA + r"(?![-.]\d)"
 )
 _IPV4 = rf"(?<![0-9.]){_OCTET}(?:\.{_OCTET}){{3}}(?![0-9]|\.\d)"
-_IPV6 = r"(?<![\w:.])(?=[0-9A-Fa-f:.]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:.]{6,45}(?![\w:])"
-_PATTERN = re.compile(
-    f"(?P<email>{_EMAIL})|(?P<rrn>{_RRN})|(?P<card>{_CARD})|(?P<phone>{_PHONE})|(?P<ipv4>{_IPV4})|(?P<ipv6>{_IPV6})"
-)
+_IPV6 = r"(?<![0-9A-Za-z:.])(?=[0-9A-Fa-f:.]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:.]{3,45}(?![0-9A-Za-z:])"
+# Numbers in one pass; the lookahead lets the scan skip every position that cannot start one. E-mails and
+# IPv6 addresses are searched only in texts with an "@" or a "::" (their patterns are costly to try everywhere).
+_NUMBERS = re.compile(rf"(?=[\d+(])(?:(?P<rrn>{_RRN})|(?P<card>{_CARD})|(?P<phone>{_PHONE})|(?P<ipv4>{_IPV4}))")
+_EMAILS = re.compile(f"(?P<email>{_EMAIL})")
+_IPV6S = re.compile(f"(?P<ipv6>{_IPV6})")
 _DIGITS = re.compile(r"\d")
-_ACCOUNT = re.compile(r"(?<![0-9-])\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|(?<![0-9-])\d{10,14}(?![0-9])")
+_ACCOUNT = re.compile(r"(?=\d)(?<![0-9-])\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|(?<![0-9-])\d{10,14}(?![0-9])")
 
 
 def luhn(digits: str) -> bool:
@@ -90,6 +92,15 @@ def _near(kind: str, text: str, start: int, end: int, before: int = 24, after: i
     return _words(kind).search(text, max(0, start - before), min(len(text), end + after)) is not None
 
 
+def non_overlapping_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The passes above may find one span twice over (an e-mail with digits in it): the first one wins."""
+    out: list[tuple[int, int, str]] = []
+    for sp in spans:
+        if not out or sp[0] >= out[-1][1]:
+            out.append(sp)
+    return out
+
+
 class RedactPII(Step):
     """Replaces personal data with typed placeholders (`<EMAIL>`, `<PHONE>`, `<RRN>`, `<CARD>`, `<ACCOUNT>`,
     `<IP>`), one recorded edit each. Phone numbers: Korean mobile and landline (with or without separators,
@@ -115,10 +126,17 @@ class RedactPII(Step):
         if not _DIGITS.search(text) and "@" not in text:
             return []
         found: list[tuple[int, int, str]] = []
-        for m in _PATTERN.finditer(text):
+        matches = list(_NUMBERS.finditer(text))
+        if "@" in text:
+            matches += _EMAILS.finditer(text)
+        if "::" in text or text.count(":") >= 7:
+            matches += _IPV6S.finditer(text)
+        for m in matches:
             kind = m.lastgroup  # the outer group closes last
             s, e = m.span()
             value = m.group()
+            if kind in ("card", "phone", "rrn") and _near("id_words", text, s, e, 12):
+                continue  # 주문번호 / order no. / 사업자등록번호: an ID that only looks personal
             if kind == "rrn" and not _valid_birth(value[:6]):
                 continue
             if kind == "card":
@@ -142,14 +160,19 @@ class RedactPII(Step):
             if kind == "phone" and not 8 <= len(_DIGITS.findall(value)) <= 15:
                 continue
             found.append((s, e, kind))
-        if "account" in self.kinds and _words("banks").search(text):
+        if "account" in self.kinds:  # number first, bank name near it second: few numbers look like accounts
             taken = [(s, e) for s, e, _ in found]
             for m in _ACCOUNT.finditer(text):
                 s, e = m.span()
                 n = len(_DIGITS.findall(m.group()))
-                if 10 <= n <= 16 and _near("banks", text, s, e, 30, 10) and not any(a < e and s < b for a, b in taken):
+                if (
+                    10 <= n <= 16
+                    and _near("banks", text, s, e, 30, 10)
+                    and not _near("id_words", text, s, e, 12)
+                    and not any(a < e and s < b for a, b in taken)
+                ):
                     found.append((s, e, "account"))
-        return sorted(f for f in found if f[2] in self.kinds)
+        return non_overlapping_spans(sorted(f for f in found if f[2] in self.kinds))
 
     def apply(self, doc: Document) -> None:
         found = self.find(doc.text)
