@@ -3,7 +3,8 @@
     python bench/throughput.py [--mb 50] [--workers N] [--keep]
 
 Generates a synthetic Korean news corpus (malgeum.synth: stories with bylines, credits, prompts, repeats, spam
-blocks) of at least --mb megabytes as plain JSONL, then measures in the same run:
+blocks) of at least --mb megabytes as plain JSONL (or, with --naver, takes the 15,118 real Naver News records of
+../shared/data), then measures in the same run:
   floor    read every line, orjson.loads, orjson.dumps, write JSONL.gz (the output format malgeum writes), one process
   malgeum  each recipe of --recipes through the local engine, --workers processes: the default recipe, and
            `web` (the default plus lid, Gopher quality and repetition and FineWeb quality filters)
@@ -45,6 +46,21 @@ def make_corpus(path: Path, mb: float, files: int) -> tuple[int, int]:
     return n, size
 
 
+def naver_corpus(path: Path, files: int) -> tuple[int, int]:
+    """The 15,118 real Naver News records of ../shared/data, as JSONL shards."""
+    src = Path(__file__).resolve().parents[2] / "shared" / "data" / "naver_news_raw" / "naver_news_dev.jsonl.gz"
+    outs = [open(path / f"part{k:02d}.jsonl", "wb") for k in range(files)]
+    n = size = 0
+    with gzip.open(src) as f:
+        for line in f:
+            outs[n % files].write(line)
+            n += 1
+            size += len(line)
+    for o in outs:
+        o.close()
+    return n, size
+
+
 def floor(src: Path, out: Path) -> float:
     t0 = time.perf_counter()
     out.mkdir()
@@ -60,6 +76,7 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=50)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--naver", action="store_true", help="use the real Naver News records of ../shared instead")
     ap.add_argument(
         "--recipes",
         nargs="+",
@@ -71,9 +88,12 @@ def main() -> int:
     try:
         src = tmp / "in"
         src.mkdir()
-        n, size = make_corpus(src, a.mb, files=max(8, 4 * a.workers))
+        files = max(8, 4 * a.workers)
+        n, size = naver_corpus(src, files) if a.naver else make_corpus(src, a.mb, files)
         mb = size / 1e6
-        print(f"corpus: {n:,} documents, {mb:.1f} MB of JSONL ({sys.version.split()[0]}, {os.cpu_count()} cores)")
+        kind = "real Naver News" if a.naver else "synthetic Korean news"
+        machine = f"{sys.version.split()[0]}, {os.cpu_count()} cores"
+        print(f"corpus: {n:,} documents of {kind}, {mb:.1f} MB of JSONL ({machine})")
         t_floor = floor(src, tmp / "floor")
         print(f"floor    orjson read+write (1 process): {mb / t_floor:8.1f} MB/s {n / t_floor:10,.0f} docs/s")
         for name in a.recipes:
