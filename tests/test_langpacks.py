@@ -72,7 +72,24 @@ def test_patterns_never_cross_a_line_break():
     assert re.fullmatch(langpacks.line_safe(r"a[]\s]b"), "a]b")
 
 
-@pytest.mark.parametrize("filler", ["가", "a", " ", "=", "기자 ", "[", "▶", "@", "a.", "#가"])
+@pytest.mark.parametrize(
+    "filler",
+    [
+        "가",
+        "a",
+        " ",
+        "=",
+        "기자 ",
+        "가나다라 기자 ",
+        "사진=가나다 ",
+        "(서울=연합뉴스) 가나다 ",
+        "[",
+        "▶",
+        "@",
+        "a.",
+        "#가",
+    ],
+)
 def test_boilerplate_is_linear_on_pathological_lines(filler):
     """A 200k-character line of one repeated piece must not make any rule backtrack for long."""
     from malgeum import Document
@@ -84,3 +101,17 @@ def test_boilerplate_is_linear_on_pathological_lines(filler):
     step.process(Document("x", text))
     # generous: linear scanning takes well under a second; catastrophic backtracking takes minutes
     assert time.perf_counter() - t0 < 20
+
+
+def test_credits_fit_the_stretch_the_suffix_chain_looks_back():
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    from malgeum.steps.boilerplate import _MAX_CREDIT
+
+    for lang in langpacks.available("boilerplate"):
+        for rule in langpacks.load(lang, "boilerplate")["rules"]:
+            if rule["kind"] == "suffix":
+                widest = sre_parse.parse(langpacks.alternatives(rule["pattern"])).getwidth()[1]
+                assert widest <= _MAX_CREDIT, rule["id"]

@@ -124,7 +124,10 @@ class CutBoilerplate(Step):
                 continue
             # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
             chain = [m]
-            while (prev := self._suffix.search(text, ls, chain[-1].start())) and prev.start() < chain[-1].start():
+            # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
+            while (
+                prev := self._suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start())
+            ) and prev.start() < chain[-1].start():
                 chain.append(prev)
             caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
             if caption:
@@ -148,6 +151,9 @@ class CutBoilerplate(Step):
                 cut_line(ls, le, *self._cut(m))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+
+_MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 
 
 def lookahead(pack: dict) -> str:
