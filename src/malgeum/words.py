@@ -153,7 +153,7 @@ _kiwi_lock = threading.Lock()
 def _kiwi() -> Any:
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    return Kiwi(num_workers=0)  # one thread: the engine already runs one process per core
 
 
 @lru_cache(maxsize=4)
