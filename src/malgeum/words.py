@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
@@ -153,7 +154,9 @@ _kiwi_lock = threading.Lock()
 def _kiwi() -> Any:
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=0)  # one thread: the engine already runs one process per core
+    with warnings.catch_warnings():  # kiwipiepy warns that 0 meant "all cores" before 0.21; it means one now
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Kiwi(num_workers=0)  # one thread: the engine already runs one process per core
 
 
 @lru_cache(maxsize=4)
