@@ -42,6 +42,35 @@ def _clean(a: argparse.Namespace) -> int:
     return 0 if stats["balanced"] else 3
 
 
+def _dedup(a: argparse.Namespace) -> int:
+    from malgeum.dedup import DedupSettings, run
+
+    settings = DedupSettings(
+        exact=not a.no_exact,
+        near=not a.no_near,
+        unit=a.unit,
+        ngram=a.ngram,
+        num_perm=a.num_perm,
+        bands=a.bands,
+        threshold=a.threshold,
+        keep=a.keep,
+        lines=not a.no_lines,
+        line_min_docs=a.line_min_docs,
+        line_min_chars=a.line_min_chars,
+    )
+    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field))
+    rules = stats["rules"]
+    print(
+        f"{stats['input_records']:,} records: {stats['kept']:,} kept, "
+        f"{rules.get('dedup.exact', {}).get('docs', 0):,} exact and {rules.get('dedup.near', {}).get('docs', 0):,} "
+        f"near duplicates dropped, {stats['quarantined']:,} quarantined; {stats['frequent_lines']:,} corpus-frequent "
+        f"lines cut from {rules.get('dedup.frequent_line', {}).get('docs', 0):,} documents. "
+        f"Details: {Path(a.output) / 'stats.json'}",
+        file=sys.stderr,
+    )
+    return 0 if stats["balanced"] else 3
+
+
 def _explain(a: argparse.Namespace) -> int:
     from malgeum import explain
 
@@ -106,6 +135,24 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=_clean)
+
+    d = sub.add_parser("dedup", help="drop exact and near duplicates, cut lines the corpus repeats everywhere")
+    d.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (a `malgeum clean` OUT/kept works)")
+    d.add_argument("-o", "--output", required=True, help="output folder (its index/ is rebuilt on each run)")
+    d.add_argument("--keep", choices=("first", "longest"), default="first", help="which member of a cluster stays")
+    d.add_argument("--threshold", type=float, default=0.5, help="estimated Jaccard to join a cluster (0.5)")
+    d.add_argument("--unit", choices=("char", "word"), default="char", help="shingles of characters or words")
+    d.add_argument("--ngram", type=int, default=5, help="units per shingle (5)")
+    d.add_argument("--num-perm", type=int, default=128, help="MinHash permutations (128)")
+    d.add_argument("--bands", type=int, default=32, help="LSH bands; num-perm / bands rows each (32)")
+    d.add_argument("--line-min-docs", type=int, default=10, help="a line in this many clusters is boilerplate (10)")
+    d.add_argument("--line-min-chars", type=int, default=15, help="shorter lines are never cut (15)")
+    d.add_argument("--no-exact", action="store_true", help="skip exact dedup")
+    d.add_argument("--no-near", action="store_true", help="skip MinHash near-duplicate dedup")
+    d.add_argument("--no-lines", action="store_true", help="skip corpus-frequent lines")
+    d.add_argument("--text-field", default="text")
+    d.add_argument("--id-field", default="id")
+    d.set_defaults(func=_dedup)
 
     e = sub.add_parser("explain", help="show one output document with its cuts in place")
     e.add_argument("output", metavar="OUT")
