@@ -150,3 +150,29 @@ def test_near_duplicate_f1_on_labelled_korean_pairs(shared, tmp_path):
     pairs = [p for p in pairs if p["label"] is not None]
     rows = dedup_quality.score(dedup_quality.clusters(DedupSettings(), tmp_path), pairs)
     assert rows["all"]["f1"] >= 0.95 and rows["all"]["p"] >= 0.99
+
+
+def test_a_growing_corpus_is_deduplicated_against_the_earlier_index(tmp_path):
+    first = write(tmp_path / "a.jsonl", [{"id": f"a{i}", "text": s} for i, s in enumerate(STORIES[:3])])
+    run([str(first)], tmp_path / "one")
+    second = write(
+        tmp_path / "b.jsonl",
+        [
+            {"id": "b0", "text": STORIES[1] + " "},  # an earlier document again
+            {"id": "b1", "text": STORIES[4]},
+            {"id": "b2", "text": STORIES[4].replace("발표했다", "밝혔다")},  # a near copy of a new one
+        ],
+    )
+    assert main(["dedup", str(second), "-o", str(tmp_path / "two"), "--against", str(tmp_path / "one" / "index")]) == 0
+    got = records(tmp_path / "two")
+    assert set(got) == {"b0", "b1", "b2"}  # earlier documents are not written again
+    assert got["b0"][1]["meta"]["malgeum"]["dropped"]["reason"] == "the same text as a1"
+    assert got["b1"][0] == "kept" and got["b2"][1]["meta"]["malgeum"]["dropped"]["rule"] == "dedup.near"
+    # and the index grows again
+    third = write(tmp_path / "c.jsonl", [{"id": "c0", "text": STORIES[4]}, {"id": "c1", "text": STORIES[5]}])
+    stats = run([str(third)], tmp_path / "three", against=tmp_path / "two" / "index")
+    got = records(tmp_path / "three")
+    assert got["c0"][1]["meta"]["malgeum"]["dropped"]["reason"] == "the same text as b1"
+    assert got["c1"][0] == "kept" and stats["documents_indexed"] == 8 and stats["documents_earlier"] == 6
+    with pytest.raises(ValueError, match="other settings"):
+        run([str(third)], tmp_path / "four", DedupSettings(ngram=4), against=tmp_path / "two" / "index")

@@ -58,7 +58,7 @@ def _dedup(a: argparse.Namespace) -> int:
         line_min_docs=a.line_min_docs,
         line_min_chars=a.line_min_chars,
     )
-    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field))
+    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field), against=a.against)
     rules = stats["rules"]
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept, "
@@ -147,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--bands", type=int, default=32, help="LSH bands; num-perm / bands rows each (32)")
     d.add_argument("--line-min-docs", type=int, default=10, help="a line in this many clusters is boilerplate (10)")
     d.add_argument("--line-min-chars", type=int, default=15, help="shorter lines are never cut (15)")
+    d.add_argument("--against", metavar="INDEX", help="also compare with the documents of an earlier run's OUT/index")
     d.add_argument("--no-exact", action="store_true", help="skip exact dedup")
     d.add_argument("--no-near", action="store_true", help="skip MinHash near-duplicate dedup")
     d.add_argument("--no-lines", action="store_true", help="skip corpus-frequent lines")

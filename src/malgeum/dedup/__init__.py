@@ -60,37 +60,64 @@ def _from_input(doc: Document) -> Document:
     return doc
 
 
+# settings an index's keys depend on: a later run may only add to an index built with the same ones
+_KEYED = ("exact", "near", "lines", "unit", "ngram", "num_perm", "bands", "seed", "line_min_chars")
+
+
 def run(
-    inputs: list[str], out: str | Path, settings: DedupSettings = DedupSettings(), fields: Fields = Fields()
+    inputs: list[str],
+    out: str | Path,
+    settings: DedupSettings = DedupSettings(),
+    fields: Fields = Fields(),
+    against: str | Path | None = None,
 ) -> dict[str, Any]:
+    """Dedup `inputs` into `out`. With `against` (the `index/` of an earlier run), the new documents are
+    compared with everything that index holds as well: those that duplicate earlier documents are dropped
+    pointing at them, the earlier documents are not written again, and OUT/index/ holds both for the next run.
+    """
     if settings.unit not in ("char", "word"):
         raise ValueError(f"unit must be 'char' or 'word', not {settings.unit!r}")
     if settings.keep not in ("first", "longest"):
         raise ValueError(f"keep must be 'first' or 'longest', not {settings.keep!r}")
+    if against is not None and settings.keep != "first":
+        raise ValueError(
+            "adding to an earlier index keeps the first document of a cluster: documents an earlier run kept stay kept"
+        )
     t0 = time.perf_counter()
     out = Path(out)
     index = out / "index"
     if index.exists():
         shutil.rmtree(index)
-    index.mkdir(parents=True)
     for sub in ("kept", "dropped", "quarantine"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     shards = plan(inputs)
     size = sum(s.size for s in shards)
     partitions = int(min(4096, max(16, size // (64 << 20))))
+    n = 0
+    id_ends: list[np.ndarray] = []
+    if against is not None:
+        earlier = orjson.loads((Path(against) / "meta.json").read_bytes())
+        mismatch = [k for k in _KEYED if earlier["settings"][k] != asdict(settings)[k]]
+        if mismatch:
+            raise ValueError(f"{against} was built with other settings ({', '.join(mismatch)}): it cannot be extended")
+        shutil.copytree(against, index)  # the earlier index stays as it was; this run extends a copy
+        n, partitions = earlier["documents"], earlier["partitions"]
+        id_ends.append(np.fromfile(index / "ids_end.i64", dtype=np.int64))
+    else:
+        index.mkdir(parents=True)
+    first_new = n
     spills = {
-        name: Spill(index / name, partitions)
+        name: Spill(index / name, partitions, append=against is not None)
         for name, on in (("exact", settings.exact), ("bands", settings.near), ("lines", settings.lines))
         if on
     }
     # per document, in input order: flat files, read back memory-mapped
-    sig_file = open(index / "signatures.u32", "wb")
-    exact_file = open(index / "exact.u64", "wb")
-    length_file = open(index / "lengths.i64", "wb")
-    ids_file = open(index / "ids.bin", "wb")
-    id_ends: list[np.ndarray] = []
-    id_bytes = 0
-    n = 0
+    mode = "ab" if against is not None else "wb"
+    sig_file = open(index / "signatures.u32", mode)
+    exact_file = open(index / "exact.u64", mode)
+    length_file = open(index / "lengths.i64", mode)
+    ids_file = open(index / "ids.bin", mode)
+    id_bytes = int(id_ends[-1][-1]) if id_ends and len(id_ends[-1]) else 0
     t_sig = 0.0
 
     def flush(batch: list[Document]) -> None:
@@ -211,7 +238,7 @@ def run(
     )
     counts = dict.fromkeys(output.COUNTS, 0)
     rules: dict[str, dict[str, int]] = {}
-    o = 0
+    o = first_new
     for shard in shards:
         writer = ShardWriter(out, shard.name)
         try:
@@ -267,6 +294,7 @@ def run(
         "balanced": counts["input_records"] == counts["kept"] + counts["dropped"] + counts["quarantined"],
         "settings": asdict(settings),
         "documents_indexed": n,
+        "documents_earlier": first_new,
         "clusters_with_duplicates": int(np.count_nonzero(sizes > 1)),
         "joined": joined,
         "near_pairs_checked": sims_checked,
@@ -278,6 +306,10 @@ def run(
             "total": round(time.perf_counter() - t0, 3),
         },
     }
+    ends = np.concatenate(id_ends) if id_ends else np.zeros(0, dtype=np.int64)
+    ends.tofile(index / "ids_end.i64")
+    meta = {"documents": n, "partitions": partitions, "settings": asdict(settings)}
+    atomic_write_bytes(index / "meta.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
     atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
     return stats
 

@@ -20,11 +20,12 @@ PAIR = np.dtype([("key", "<u8"), ("doc", "<i8")])
 class Spill:
     """Append-only partitioned (key, ordinal) files under `folder`."""
 
-    def __init__(self, folder: Path, partitions: int) -> None:
+    def __init__(self, folder: Path, partitions: int, append: bool = False) -> None:
         self.folder = folder
         self.partitions = partitions
         folder.mkdir(parents=True, exist_ok=True)
-        self._files: list[BinaryIO] = [open(folder / f"p{p:04d}.bin", "wb") for p in range(partitions)]
+        mode = "ab" if append else "wb"
+        self._files: list[BinaryIO] = [open(folder / f"p{p:04d}.bin", mode) for p in range(partitions)]
 
     def add(self, keys: np.ndarray, docs: np.ndarray) -> None:
         pairs = np.empty(len(keys), dtype=PAIR)
