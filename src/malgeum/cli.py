@@ -58,7 +58,7 @@ def _dedup(a: argparse.Namespace) -> int:
         line_min_docs=a.line_min_docs,
         line_min_chars=a.line_min_chars,
     )
-    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field), against=a.against)
+    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field), against=a.against, progress=not a.quiet)
     rules = stats["rules"]
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept, "
@@ -151,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-exact", action="store_true", help="skip exact dedup")
     d.add_argument("--no-near", action="store_true", help="skip MinHash near-duplicate dedup")
     d.add_argument("--no-lines", action="store_true", help="skip corpus-frequent lines")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--text-field", default="text")
     d.add_argument("--id-field", default="id")
     d.set_defaults(func=_dedup)

@@ -9,6 +9,7 @@ corpus-frequent lines from the kept ones with recorded edits.
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+from tqdm import tqdm
 
 from malgeum import output
 from malgeum.dedup.index import Spill, UnionFind, group_edges
@@ -70,6 +72,7 @@ def run(
     settings: DedupSettings = DedupSettings(),
     fields: Fields = Fields(),
     against: str | Path | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Dedup `inputs` into `out`. With `against` (the `index/` of an earlier run), the new documents are
     compared with everything that index holds as well: those that duplicate earlier documents are dropped
@@ -154,8 +157,13 @@ def run(
 
     # pass 1: keys of every document
     batch: list[Document] = []
+    bar = _bar("keys", size, progress)
     for shard in shards:
-        for _, item in ShardReader(shard, fields):
+        reader, seen = ShardReader(shard, fields), 0
+        for _, item in reader:
+            if reader.progress - seen >= 1 << 20:
+                bar.update(reader.progress - seen)
+                seen = reader.progress
             if isinstance(item, Bad):
                 continue  # pass 2 quarantines it
             batch.append(item)
@@ -163,6 +171,7 @@ def run(
                 flush(batch)
                 batch = []
     flush(batch)
+    bar.update(size - bar.n)
     for s in spills.values():
         s.close()
     for f in (sig_file, exact_file, length_file, ids_file):
@@ -239,6 +248,8 @@ def run(
     counts = dict.fromkeys(output.COUNTS, 0)
     rules: dict[str, dict[str, int]] = {}
     o = first_new
+    bar.close()
+    bar = _bar("writing", size, progress)
     for shard in shards:
         writer = ShardWriter(out, shard.name)
         try:
@@ -289,6 +300,7 @@ def run(
             writer.abort()
             raise
         counts["bytes_in"] += shard.size
+        bar.update(shard.size)
     stats = {
         **counts,
         "balanced": counts["input_records"] == counts["kept"] + counts["dropped"] + counts["quarantined"],
@@ -306,6 +318,7 @@ def run(
             "total": round(time.perf_counter() - t0, 3),
         },
     }
+    bar.close()
     ends = np.concatenate(id_ends) if id_ends else np.zeros(0, dtype=np.int64)
     ends.tofile(index / "ids_end.i64")
     meta = {"documents": n, "partitions": partitions, "settings": asdict(settings)}
@@ -328,3 +341,8 @@ class _Ids:
     def __getitem__(self, i: int) -> str:
         start = int(self.ends[i - 1]) if i else 0
         return self.data[start : int(self.ends[i])].tobytes().decode("utf-8", "surrogatepass")
+
+
+def _bar(desc: str, total: int, on: bool) -> tqdm:
+    """Progress in input bytes, on stderr."""
+    return tqdm(total=total, desc=desc, unit="B", unit_scale=True, disable=not on, file=sys.stderr, dynamic_ncols=True)
