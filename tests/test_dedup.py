@@ -176,3 +176,29 @@ def test_a_growing_corpus_is_deduplicated_against_the_earlier_index(tmp_path):
     assert got["c1"][0] == "kept" and stats["documents_indexed"] == 8 and stats["documents_earlier"] == 6
     with pytest.raises(ValueError, match="other settings"):
         run([str(third)], tmp_path / "four", DedupSettings(ngram=4), against=tmp_path / "two" / "index")
+
+
+def test_a_recipe_ending_in_dedup_runs_both_stages_with_one_account(tmp_path):
+    rows = [{"id": f"s{i}", "text": f"(서울=연합뉴스) 홍길동 기자 = {s}"} for i, s in enumerate(STORIES)]
+    rows += [{"id": "copy", "text": f"[서울=뉴시스] 김철수 기자 = {STORIES[2]}"}, {"id": "tiny", "text": "짧다"}]
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows) + b"{broken\n")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("steps:\n  - boilerplate\n  - min_length: {min_chars: 20}\n  - dedup: {threshold: 0.6}\n")
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q", "--recipe", str(recipe)]) == 0
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert (stats["input_records"], stats["kept"], stats["dropped"], stats["quarantined"]) == (9, 6, 2, 1)
+    assert stats["balanced"] and stats["drop_reasons"] == {"dedup.exact": 1, "length.too_short": 1}
+    assert [s["name"] for s in stats["steps"]] == ["boilerplate", "min_length", "dedup"]
+    got = records(out)
+    assert got["copy"][1]["meta"]["malgeum"]["dropped"]["reason"] == "the same text as s2"
+    assert got["tiny"][1]["meta"]["malgeum"]["dropped"]["rule"] == "length.too_short"
+    assert restore(got["copy"][1]) == rows[-2]["text"]
+    # a second run resumes the first stage and gives the same output
+    before = {k: v[1] for k, v in got.items()}
+    assert main(["clean", str(src), "-o", str(out), "-q", "--recipe", str(recipe)]) == 0
+    assert {k: v[1] for k, v in records(out).items()} == before
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - dedup\n  - boilerplate\n")
+    assert main(["clean", str(src), "-o", str(tmp_path / "o2"), "-q", "--recipe", str(bad)]) == 2

@@ -31,6 +31,10 @@ def describe_steps() -> str:
         )
         doc = (inspect.getdoc(cls) or "").split("\n")[0]
         lines.append(f"{kind}({params})\n    {doc}")
+    fields = ", ".join(_dedup_fields())
+    lines.append(
+        f"dedup({fields})\n    Corpus dedup (exact, MinHash, frequent lines); only as the last entry of a recipe."
+    )
     return "\n".join(lines)
 
 
@@ -48,6 +52,19 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
             params = params or {}
         else:
             raise RecipeError(f"step {n}: expected a step name or a mapping of one step name to its parameters")
+        if kind == "dedup":  # a corpus stage, not a step: it needs every document before it can decide
+            if n != len(entries):
+                raise RecipeError(f"step {n}: dedup works on the whole corpus and must be the last entry")
+            if not isinstance(params, dict):
+                raise RecipeError(f"step {n} (dedup): parameters must be a mapping")
+            accepted = _dedup_fields()
+            unknown = sorted(set(params) - set(accepted))
+            if unknown:
+                raise RecipeError(
+                    f"step {n} (dedup): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
+                )
+            out.append((kind, dict(params)))
+            continue
         if kind not in Step.registry:
             raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(Step.registry))}")
         if not isinstance(params, dict):
@@ -86,9 +103,28 @@ def load(path: str | Path | None = None) -> dict[str, Any]:
     return recipe
 
 
+def _dedup_fields() -> list[str]:
+    from dataclasses import fields
+
+    from malgeum.dedup import DedupSettings
+
+    return [f.name for f in fields(DedupSettings)]
+
+
+def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """(the per-document part of a recipe, the parameters of its closing `dedup` entry or None)."""
+    entries = parse(recipe)
+    if entries and entries[-1][0] == "dedup":
+        rest = [{k: p} if p else k for k, p in entries[:-1]]
+        if not rest:
+            raise RecipeError("a recipe needs at least one step before dedup")
+        return {"steps": rest}, entries[-1][1]
+    return {"steps": [{k: p} if p else k for k, p in entries]}, None
+
+
 def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
     steps = []
-    for n, (kind, params) in enumerate(parse(recipe), 1):
+    for n, (kind, params) in enumerate(parse(split_corpus_stage(recipe)[0]), 1):
         try:
             steps.append(Step.registry[kind](**params))
         except (TypeError, ValueError) as e:
@@ -114,6 +150,8 @@ def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
     """A copy of the recipe whose `lid` step routes kept documents to kept/lang=<code>/; a recipe without one
     gets it after its last normalisation step (before it, mojibake would confuse the identifier)."""
     steps = [{k: p} if p else k for k, p in parse(recipe)]
+    if split_corpus_stage(recipe)[1] is not None:
+        raise RecipeError("--by-language cannot be combined with a recipe that ends in dedup yet")
     if not any(k == "lid" for k, _ in parse(recipe)):
         kinds = [k for k, _ in parse(recipe)]
         at = max((i + 1 for i, k in enumerate(kinds) if k.startswith(("normalize_", "fix_"))), default=0)

@@ -289,7 +289,7 @@ def run(
                         r["cuts"] += len(cuts)
                         r["chars"] += removed
                         r["docs"] += 1
-                        counts["changed"] += 1
+                    counts["changed"] += bool(doc.edits)  # by this run or an earlier one (a clean)
                     doc.scores[STEP] = cluster
                     writer.kept().write(doc.to_record())
                     counts["kept"] += 1

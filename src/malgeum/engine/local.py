@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -18,6 +19,7 @@ from malgeum import __version__, output
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.readers import CHUNK_BYTES, Fields, plan
+from malgeum.writers import atomic_write_bytes
 
 _progress_queue: Any = None
 
@@ -47,10 +49,26 @@ def run(
     progress: bool = True,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> dict[str, Any]:
-    """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats."""
+    """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats.
+
+    A recipe that ends in `dedup` runs in two stages: the steps into `out/stage-clean/` (resumable as any
+    run), then the corpus dedup of what they kept into `out/`, the first stage's drops and quarantine beside
+    the second's, and one stats.json whose counts balance over both.
+    """
     t0 = time.perf_counter()
     out = Path(out)
     recipe = recipe if recipe is not None else recipes.load()
+    per_doc, dedup_params = recipes.split_corpus_stage(recipe)
+    if dedup_params is not None:
+        if fmt != "jsonl":
+            raise recipes.RecipeError("a recipe ending in dedup writes JSONL: drop --format parquet")
+        from malgeum.dedup import DedupSettings
+        from malgeum.dedup import run as dedup
+
+        stage = out / "stage-clean"
+        first = run(inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes)
+        second = dedup([str(stage / "kept")], out, DedupSettings(**dedup_params), progress=progress)
+        return _combine(out, stage, first, second, time.perf_counter() - t0)
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
     shards = plan(inputs, chunk_bytes)
     identity = {
@@ -106,3 +124,41 @@ def run(
     finally:
         bar.close()
     return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps])
+
+
+def _combine(out: Path, stage: Path, first: dict[str, Any], second: dict[str, Any], seconds: float) -> dict[str, Any]:
+    for sub in ("dropped", "quarantine"):
+        for f in sorted((stage / sub).glob("part-*")):
+            shutil.copyfile(f, out / sub / f.name.replace("part-", "part-clean-", 1))
+    drops = dict(first["drop_reasons"])
+    for rule, r in second["rules"].items():
+        if rule != "dedup.frequent_line":
+            drops[rule] = drops.get(rule, 0) + r["docs"]
+    total = {
+        **first,
+        "kept": second["kept"],
+        "changed": second["changed"],
+        "dropped": first["dropped"] + second["dropped"],
+        "quarantined": first["quarantined"] + second["quarantined"],
+        "chars_out": second["chars_out"],
+        "drop_reasons": dict(sorted(drops.items())),
+        "wall_seconds": round(seconds, 3),
+        "steps": [
+            *first["steps"],
+            {
+                "name": "dedup",
+                "docs_in": second["input_records"],
+                "docs_out": second["kept"],
+                "docs_changed": second["rules"].get("dedup.frequent_line", {}).get("docs", 0),
+                "docs_dropped": second["dropped"],
+                "chars_in": second["chars_in"],
+                "chars_removed": second["rules"].get("dedup.frequent_line", {}).get("chars", 0),
+                "seconds": second["seconds"]["total"],
+                "rules": second["rules"],
+            },
+        ],
+        "dedup": {k: second[k] for k in ("documents_indexed", "clusters_with_duplicates", "frequent_lines", "joined")},
+    }
+    total["balanced"] = total["input_records"] == total["kept"] + total["dropped"] + total["quarantined"]
+    atomic_write_bytes(out / "stats.json", orjson.dumps(total, option=orjson.OPT_INDENT_2))
+    return total
