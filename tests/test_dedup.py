@@ -202,3 +202,21 @@ def test_a_recipe_ending_in_dedup_runs_both_stages_with_one_account(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("steps:\n  - dedup\n  - boilerplate\n")
     assert main(["clean", str(src), "-o", str(tmp_path / "o2"), "-q", "--recipe", str(bad)]) == 2
+
+
+def test_urls_and_a_metadata_field_decide_too(tmp_path):
+    rows = [
+        {"id": "old", "text": STORIES[0], "url": "https://www.News.example/a/1/", "date": "2021-12-20"},
+        {"id": "new", "text": STORIES[0] + " 시는 노선도를 누리집에 올렸다.", "date": "2021-12-21"},
+        {"id": "moved", "text": STORIES[5], "url": "http://news.example/a/1#top", "date": "2021-12-22"},
+        {"id": "other", "text": STORIES[1], "url": "https://news.example/A/1"},  # paths keep their case
+    ]
+    src = write(tmp_path / "in.jsonl", rows)
+    run([str(src)], tmp_path / "out", DedupSettings(url_field="url", keep="meta:date"))
+    got = records(tmp_path / "out")
+    assert got["moved"][0] == "kept"  # the latest date of the cluster {old, new, moved}
+    assert got["old"][1]["meta"]["malgeum"]["dropped"]["reason"] == "the same URL as moved"
+    assert got["new"][1]["meta"]["malgeum"]["dropped"]["rule"] == "dedup.near"
+    assert got["other"][0] == "kept"
+    with pytest.raises(ValueError, match="meta:<field>"):
+        run([str(src)], tmp_path / "o2", DedupSettings(keep="newest"))

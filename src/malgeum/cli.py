@@ -54,6 +54,7 @@ def _dedup(a: argparse.Namespace) -> int:
         bands=a.bands,
         threshold=a.threshold,
         keep=a.keep,
+        url_field=a.url_field,
         lines=not a.no_lines,
         line_min_docs=a.line_min_docs,
         line_min_chars=a.line_min_chars,
@@ -139,7 +140,10 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dedup", help="drop exact and near duplicates, cut lines the corpus repeats everywhere")
     d.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (a `malgeum clean` OUT/kept works)")
     d.add_argument("-o", "--output", required=True, help="output folder (its index/ is rebuilt on each run)")
-    d.add_argument("--keep", choices=("first", "longest"), default="first", help="which member of a cluster stays")
+    d.add_argument(
+        "--keep", default="first", help="which member of a cluster stays: first, longest, or meta:FIELD (largest value)"
+    )
+    d.add_argument("--url-field", help="documents with the same URL in this field are duplicates too")
     d.add_argument("--threshold", type=float, default=0.5, help="estimated Jaccard to join a cluster (0.5)")
     d.add_argument("--unit", choices=("char", "word"), default="char", help="shingles of characters or words")
     d.add_argument("--ngram", type=int, default=5, help="units per shingle (5)")

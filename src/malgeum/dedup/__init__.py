@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+import xxhash
 from tqdm import tqdm
 
 from malgeum import output
@@ -47,7 +48,8 @@ class DedupSettings:
     bands: int = 32  # 32 bands of 4 rows: pairs of Jaccard 0.5 meet in a bucket with probability 0.87
     threshold: float = 0.5  # estimated Jaccard a candidate pair needs to join a cluster
     seed: int = 1
-    keep: str = "first"  # which document of a cluster stays: first (input order) or longest
+    keep: str = "first"  # which document of a cluster stays: first (input order), longest, or meta:<field> (largest)
+    url_field: str | None = None  # documents with the same URL in this field are duplicates too
     lines: bool = True
     line_min_docs: int = 10  # a line in this many clusters or more is boilerplate
     line_min_chars: int = 15  # shorter lines are common phrases, never cut
@@ -63,7 +65,7 @@ def _from_input(doc: Document) -> Document:
 
 
 # settings an index's keys depend on: a later run may only add to an index built with the same ones
-_KEYED = ("exact", "near", "lines", "unit", "ngram", "num_perm", "bands", "seed", "line_min_chars")
+_KEYED = ("exact", "near", "lines", "unit", "ngram", "num_perm", "bands", "seed", "line_min_chars", "url_field")
 
 
 def run(
@@ -80,8 +82,9 @@ def run(
     """
     if settings.unit not in ("char", "word"):
         raise ValueError(f"unit must be 'char' or 'word', not {settings.unit!r}")
-    if settings.keep not in ("first", "longest"):
-        raise ValueError(f"keep must be 'first' or 'longest', not {settings.keep!r}")
+    if settings.keep not in ("first", "longest") and not settings.keep.startswith("meta:"):
+        raise ValueError(f"keep must be 'first', 'longest' or 'meta:<field>', not {settings.keep!r}")
+    keep_field = settings.keep[5:] if settings.keep.startswith("meta:") else None
     if against is not None and settings.keep != "first":
         raise ValueError(
             "adding to an earlier index keeps the first document of a cluster: documents an earlier run kept stay kept"
@@ -120,6 +123,8 @@ def run(
     exact_file = open(index / "exact.u64", mode)
     length_file = open(index / "lengths.i64", mode)
     ids_file = open(index / "ids.bin", mode)
+    url_file = open(index / "url.u64", mode)
+    values: dict[int, str] = {}  # keep: meta:<field>, the field of every document that has it
     id_bytes = int(id_ends[-1][-1]) if id_ends and len(id_ends[-1]) else 0
     t_sig = 0.0
 
@@ -131,8 +136,18 @@ def run(
         n += len(batch)
         keys = np.array([exact_key(d.text) for d in batch], dtype=np.uint64)
         keys.tofile(exact_file)
+        urls = np.array(
+            [_url_key(d.meta.get(settings.url_field)) if settings.url_field else 0 for d in batch], np.uint64
+        )
+        urls.tofile(url_file)
         if "exact" in spills:
             spills["exact"].add(keys, ords)
+            if settings.url_field and urls.any():
+                spills["exact"].add(urls[urls != 0], ords[urls != 0])
+        if keep_field:
+            for o, d in zip(ords.tolist(), batch, strict=True):
+                if d.meta.get(keep_field) is not None:
+                    values[o] = d.meta[keep_field]
         if "bands" in spills:
             t = time.perf_counter()
             shingle = shingle_hashes if settings.unit == "char" else word_shingle_hashes
@@ -174,7 +189,7 @@ def run(
     bar.update(size - bar.n)
     for s in spills.values():
         s.close()
-    for f in (sig_file, exact_file, length_file, ids_file):
+    for f in (sig_file, exact_file, length_file, ids_file, url_file):
         f.close()
     t_pass1 = time.perf_counter() - t0
 
@@ -211,8 +226,18 @@ def run(
     sizes = np.bincount(roots, minlength=n) if n else np.zeros(0, dtype=np.int64)
     length = _flat(index / "lengths.i64", np.int64, n)
     exact_keys = _flat(index / "exact.u64", np.uint64, n)
+    url_keys = _flat(index / "url.u64", np.uint64, n)
     if settings.keep == "first" or not n:
         kept_of = np.arange(n)  # roots are the first documents of their clusters
+    elif keep_field:  # the largest value of the field, the first of equals; documents without it last
+        kept_of = np.arange(n)
+        best: dict[int, tuple[Any, int]] = {}
+        for o in np.flatnonzero(sizes[roots] > 1).tolist():
+            r, v = int(roots[o]), _sortable(values.get(o))
+            if r not in best or v > best[r][0]:
+                best[r] = (v, o)
+        for r, (_, o) in best.items():
+            kept_of[r] = o
     else:  # longest, the first of equals
         order = np.lexsort((np.arange(n), -length, roots))
         firsts = order[np.concatenate(([True], roots[order][1:] != roots[order][:-1]))]
@@ -266,6 +291,8 @@ def run(
                 if k != o:
                     if exact_keys[o] == exact_keys[k]:
                         rule, why = "dedup.exact", f"the same text as {ids[k]}"
+                    elif url_keys[o] and url_keys[o] == url_keys[k]:
+                        rule, why = "dedup.url", f"the same URL as {ids[k]}"
                     else:
                         est = float((sig[o] == sig[k]).mean()) if sig is not None else 0.0
                         rule, why = "dedup.near", f"a near duplicate of {ids[k]} (estimated Jaccard {est:.2f})"
@@ -346,3 +373,22 @@ class _Ids:
 def _bar(desc: str, total: int, on: bool) -> tqdm:
     """Progress in input bytes, on stderr."""
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, disable=not on, file=sys.stderr, dynamic_ncols=True)
+
+
+def _url_key(url: Any) -> int:
+    """A key for a URL without scheme, fragment, "www." and trailing slash; 0 for none."""
+    if not isinstance(url, str) or not url.strip():
+        return 0
+    u = url.strip().split("#", 1)[0].split("://", 1)[-1]
+    host, _, path = u.partition("/")
+    u = host.lower().removeprefix("www.") + "/" + path.rstrip("/")  # hosts ignore case, paths may not
+    return xxhash.xxh3_64_intdigest(b"url:" + u.encode("utf-8", "surrogatepass")) or 1
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    """Numbers compare as numbers, anything else as text; a missing value sorts first."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (2, float(value))
+    return (1, str(value))
