@@ -27,8 +27,10 @@ CHILD = """
 import json, resource, sys
 from malgeum.dedup import run
 s = run([sys.argv[1]], sys.argv[2])
+status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
 print(json.dumps({"stats": {k: s[k] for k in ("documents_indexed", "seconds", "clusters_with_duplicates")},
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "anon_mb": int(status.get("RssAnon", "0 kB").split()[0]) / 1024}))
 """
 
 
@@ -80,7 +82,8 @@ def main() -> int:
             index_mb = sum(p.stat().st_size for p in (Path(tmp) / "out" / "index").rglob("*") if p.is_file()) / 1e6
             print(
                 f"{n:>9,} docs ({src.stat().st_size / 1e6:.0f} MB): signatures {n / sec['signatures']:8,.0f} docs/s, "
-                f"whole dedup {n / sec['total']:7,.0f} docs/s, peak RSS {res['peak_rss_mb']:6.0f} MB, "
+                f"whole dedup {n / sec['total']:7,.0f} docs/s, peak RSS {res['peak_rss_mb']:6.0f} MB "
+                f"(anonymous at the end {res['anon_mb']:.0f} MB), "
                 f"index {index_mb:6.0f} MB on disk ({index_mb * 1e6 / n:.0f} bytes/doc)"
             )
             if a.datatrove:
