@@ -121,7 +121,7 @@ def test_spill_partitions_and_union_find(tmp_path):
     assert edges == {(0, 2), (0, 5), (1, 4)}
     uf = UnionFind(tmp_path / "p.npy", 6)
     assert uf.union_all(np.array([2, 5, 4]), np.array([0, 0, 1])) == 3
-    assert uf.roots().tolist() == [0, 1, 0, 3, 1, 0]
+    assert uf.roots(tmp_path / "r.npy", 6).tolist() == [0, 1, 0, 3, 1, 0]
 
 
 @pytest.mark.acceptance

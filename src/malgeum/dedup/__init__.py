@@ -36,6 +36,7 @@ from malgeum.readers import Bad, Fields, ShardReader, plan
 from malgeum.writers import ShardWriter, atomic_write_bytes
 
 STEP = "dedup"
+_CHUNK = 1 << 20  # documents per slice of the per-document arrays: the memory the cluster step holds at once
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def run(
     size = sum(s.size for s in shards)
     partitions = int(min(4096, max(16, size // (64 << 20))))
     n = 0
-    id_ends: list[np.ndarray] = []
+    id_bytes = 0
     if against is not None:
         earlier = orjson.loads((Path(against) / "meta.json").read_bytes())
         mismatch = [k for k in _KEYED if earlier["settings"][k] != asdict(settings)[k]]
@@ -108,7 +109,7 @@ def run(
             raise ValueError(f"{against} was built with other settings ({', '.join(mismatch)}): it cannot be extended")
         shutil.copytree(against, index)  # the earlier index stays as it was; this run extends a copy
         n, partitions = earlier["documents"], earlier["partitions"]
-        id_ends.append(np.fromfile(index / "ids_end.i64", dtype=np.int64))
+        id_bytes = (index / "ids.bin").stat().st_size
     else:
         index.mkdir(parents=True)
     first_new = n
@@ -124,8 +125,8 @@ def run(
     length_file = open(index / "lengths.i64", mode)
     ids_file = open(index / "ids.bin", mode)
     url_file = open(index / "url.u64", mode)
-    values: dict[int, str] = {}  # keep: meta:<field>, the field of every document that has it
-    id_bytes = int(id_ends[-1][-1]) if id_ends and len(id_ends[-1]) else 0
+    id_end_file = open(index / "ids_end.i64", mode)
+    value_file = open(index / "values.jsonl", mode)  # keep: meta:<field>, one JSON value per document
     t_sig = 0.0
 
     def flush(batch: list[Document]) -> None:
@@ -145,9 +146,7 @@ def run(
             if settings.url_field and urls.any():
                 spills["exact"].add(urls[urls != 0], ords[urls != 0])
         if keep_field:
-            for o, d in zip(ords.tolist(), batch, strict=True):
-                if d.meta.get(keep_field) is not None:
-                    values[o] = d.meta[keep_field]
+            value_file.write(b"".join(orjson.dumps(d.meta.get(keep_field)) + b"\n" for d in batch))
         if "bands" in spills:
             t = time.perf_counter()
             shingle = shingle_hashes if settings.unit == "char" else word_shingle_hashes
@@ -166,8 +165,9 @@ def run(
                 spills["lines"].add(np.array(lk, dtype=np.uint64), np.array(lo, dtype=np.int64))
         encoded = [d.id.encode("utf-8", "surrogatepass") for d in batch]
         ids_file.write(b"".join(encoded))
-        id_ends.append(id_bytes + np.cumsum([len(e) for e in encoded], dtype=np.int64))
-        id_bytes = int(id_ends[-1][-1])
+        ends = id_bytes + np.cumsum([len(e) for e in encoded], dtype=np.int64)
+        ends.tofile(id_end_file)
+        id_bytes = int(ends[-1])
         np.array([len(d.text) for d in batch], dtype=np.int64).tofile(length_file)
 
     # pass 1: keys of every document
@@ -189,7 +189,7 @@ def run(
     bar.update(size - bar.n)
     for s in spills.values():
         s.close()
-    for f in (sig_file, exact_file, length_file, ids_file, url_file):
+    for f in (sig_file, exact_file, length_file, ids_file, url_file, id_end_file, value_file):
         f.close()
     t_pass1 = time.perf_counter() - t0
 
@@ -222,29 +222,34 @@ def run(
             )
             ok = pairs[sim >= settings.threshold]
             joined["near"] += uf.union_all(ok[:, 0], ok[:, 1])
-    roots = uf.roots()[:n]
-    sizes = np.bincount(roots, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    # per document, on disk: its root, its cluster's size; a keeper other than the root only for the
+    # (few) clusters where `keep` picks another member
+    roots = uf.roots(index / "roots.npy", n)
+    sizes = np.lib.format.open_memmap(index / "sizes.npy", mode="w+", dtype=np.int64, shape=(max(n, 1),))
+    for i in range(0, n, _CHUNK):
+        np.add.at(sizes, roots[i : i + _CHUNK], 1)
     length = _flat(index / "lengths.i64", np.int64, n)
     exact_keys = _flat(index / "exact.u64", np.uint64, n)
     url_keys = _flat(index / "url.u64", np.uint64, n)
-    if settings.keep == "first" or not n:
-        kept_of = np.arange(n)  # roots are the first documents of their clusters
-    elif keep_field:  # the largest value of the field, the first of equals; documents without it last
-        kept_of = np.arange(n)
-        best: dict[int, tuple[Any, int]] = {}
-        for o in np.flatnonzero(sizes[roots] > 1).tolist():
-            r, v = int(roots[o]), _sortable(values.get(o))
-            if r not in best or v > best[r][0]:
-                best[r] = (v, o)
-        for r, (_, o) in best.items():
-            kept_of[r] = o
-    else:  # longest, the first of equals
-        order = np.lexsort((np.arange(n), -length, roots))
-        firsts = order[np.concatenate(([True], roots[order][1:] != roots[order][:-1]))]
-        kept_of = np.arange(n)
-        kept_of[roots[firsts]] = firsts
-    keeper = kept_of[roots] if n else np.zeros(0, dtype=np.int64)
-    ids = _Ids(index / "ids.bin", np.concatenate(id_ends) if id_ends else np.zeros(0, dtype=np.int64))
+    keepers: dict[int, int] = {}
+    if settings.keep != "first" and n:
+        multi = np.concatenate([i + np.flatnonzero(sizes[roots[i : i + _CHUNK]] > 1) for i in range(0, n, _CHUNK)])
+        if keep_field:  # the largest value of the field, the first of equals; documents without it last
+            wanted = set(multi.tolist())
+            best: dict[int, tuple[Any, int]] = {}
+            with open(index / "values.jsonl", "rb") as f:
+                for o, line in enumerate(f):
+                    if o in wanted:
+                        r, v = int(roots[o]), _sortable(orjson.loads(line))
+                        if r not in best or v > best[r][0]:
+                            best[r] = (v, o)
+            keepers = {r: o for r, (_, o) in best.items()}
+        else:  # longest, the first of equals
+            order = np.lexsort((multi, -length[multi], roots[multi]))
+            m, r = multi[order], roots[multi][order]
+            first = np.concatenate(([True], r[1:] != r[:-1]))
+            keepers = dict(zip(r[first].tolist(), m[first].tolist(), strict=True))
+    ids = _Ids(index / "ids.bin", _flat(index / "ids_end.i64", np.int64, n))
 
     # lines many clusters share: counted once per cluster, so that a story re-crawled 600 times is not boilerplate
     frequent_keys = np.zeros(0, dtype=np.uint64)
@@ -286,8 +291,9 @@ def run(
                     continue
                 doc = _from_input(item)
                 counts["chars_in"] += len(doc.text)
-                k = int(keeper[o])
-                cluster = {"cluster": ids[k], "size": int(sizes[roots[o]])}
+                root = int(roots[o])
+                k = keepers.get(root, root)
+                cluster = {"cluster": ids[k], "size": int(sizes[root])}
                 if k != o:
                     if exact_keys[o] == exact_keys[k]:
                         rule, why = "dedup.exact", f"the same text as {ids[k]}"
@@ -334,7 +340,7 @@ def run(
         "settings": asdict(settings),
         "documents_indexed": n,
         "documents_earlier": first_new,
-        "clusters_with_duplicates": int(np.count_nonzero(sizes > 1)),
+        "clusters_with_duplicates": int(sum(np.count_nonzero(sizes[i : i + _CHUNK] > 1) for i in range(0, n, _CHUNK))),
         "joined": joined,
         "near_pairs_checked": sims_checked,
         "frequent_lines": len(frequent_keys),
@@ -346,8 +352,6 @@ def run(
         },
     }
     bar.close()
-    ends = np.concatenate(id_ends) if id_ends else np.zeros(0, dtype=np.int64)
-    ends.tofile(index / "ids_end.i64")
     meta = {"documents": n, "partitions": partitions, "settings": asdict(settings)}
     atomic_write_bytes(index / "meta.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
     atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))

@@ -89,11 +89,15 @@ class UnionFind:
                 joined += 1
         return joined
 
-    def roots(self) -> np.ndarray:
-        """The root of every document, by pointer jumping over the whole array (numpy, no Python loop)."""
-        r = np.array(self.parent)
-        while True:
-            nxt = r[r]
-            if np.array_equal(nxt, r):
-                return r
-            r = nxt
+    def roots(self, path: Path, n: int, chunk: int = 1 << 20) -> np.ndarray:
+        """The root of every document into a memory-mapped file, a slice at a time, by pointer jumping."""
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int64, shape=(max(n, 1),))
+        for i in range(0, n, chunk):
+            r = np.array(self.parent[i : i + chunk])
+            while True:
+                nxt = self.parent[r]
+                if np.array_equal(nxt, r):
+                    break
+                r = nxt
+            out[i : i + chunk] = r
+        return out
