@@ -30,6 +30,8 @@ def _clean(a: argparse.Namespace) -> int:
         fields=Fields(a.text_field, a.id_field),
         overwrite=a.overwrite,
         progress=not a.quiet,
+        engine=a.engine,
+        address=a.address,
     )
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept ({stats['changed']:,} changed), "
@@ -132,6 +134,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
+    c.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray")
+    c.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
     c.add_argument("--by-language", action="store_true", help="write kept documents to kept/lang=<code>/")
     c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

@@ -48,8 +48,13 @@ def run(
     overwrite: bool = False,
     progress: bool = True,
     chunk_bytes: int = CHUNK_BYTES,
+    engine: str = "local",
+    address: str | None = None,
 ) -> dict[str, Any]:
     """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats.
+
+    `engine="ray"` cleans the shards on a Ray cluster (`address`, or a local one of `workers` CPUs) instead
+    of the local process pool; everything else (shards, writing, resume, stats) is the same code.
 
     A recipe that ends in `dedup` runs in two stages: the steps into `out/stage-clean/` (resumable as any
     run), then the corpus dedup of what they kept into `out/`, the first stage's drops and quarantine beside
@@ -66,7 +71,7 @@ def run(
         from malgeum.dedup import run as dedup
 
         stage = out / "stage-clean"
-        first = run(inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes)
+        first = run(inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes, engine, address)
         second = dedup([str(stage / "kept")], out, DedupSettings(**dedup_params), progress=progress)
         return _combine(out, stage, first, second, time.perf_counter() - t0)
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
@@ -104,7 +109,11 @@ def run(
         bar.set_postfix_str(f"{docs:,} docs, {docs / max(bar.format_dict['elapsed'], 1e-9):,.0f} docs/s", refresh=False)
 
     try:
-        if workers == 1:
+        if engine == "ray":
+            from malgeum.engine.ray_engine import clean_shards
+
+            clean_shards(todo, settings, workers, address, advance)
+        elif workers == 1:
             for s in todo:
                 clean_shard(s, settings, advance)
         elif todo:

@@ -1,0 +1,52 @@
+"""The Ray engine: the same shards and the same `clean_shard`, run by Ray Data actors.
+
+Each actor builds the recipe's steps once (models load in `setup()` there, nothing heavy is pickled) and
+cleans whole shards, writing them atomically as the local engine does, so a run stopped anywhere resumes
+without holes or duplicates: finished shards are skipped, unfinished ones are written again from the start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from malgeum.cleaning import Settings, _pipeline, clean_shard
+from malgeum.readers import Shard
+
+
+class _CleanShards:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        _pipeline(settings.recipe_json)  # build and set up the steps once per actor
+
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        shard = Shard(**row["shard"])
+        stats = clean_shard(shard, self.settings)
+        return {"name": shard.name, "bytes": shard.size, "docs": stats["input_records"]}
+
+
+def clean_shards(
+    todo: list[Shard], settings: Settings, workers: int, address: str | None, advance: Callable[[int, int], None]
+) -> None:
+    import ray
+
+    if not todo:
+        return
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
+    done = ds.map(
+        _CleanShards,
+        fn_constructor_args=(settings,),
+        concurrency=max(1, min(workers, len(todo))),
+        num_cpus=1,
+    )
+    for row in done.iter_rows():
+        advance(int(row["bytes"]), int(row["docs"]))
