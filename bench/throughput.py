@@ -76,6 +76,7 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=50)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--ray", action="store_true", help="also time the default recipe on a local Ray cluster")
     ap.add_argument("--naver", action="store_true", help="use the real Naver News records of ../shared instead")
     ap.add_argument(
         "--recipes",
@@ -96,12 +97,20 @@ def main() -> int:
         print(f"corpus: {n:,} documents of {kind}, {mb:.1f} MB of JSONL ({machine})")
         t_floor = floor(src, tmp / "floor")
         print(f"floor    orjson read+write (1 process): {mb / t_floor:8.1f} MB/s {n / t_floor:10,.0f} docs/s")
-        for name in a.recipes:
+        runs = [(name, "local") for name in a.recipes] + ([("default", "ray")] if a.ray else [])
+        for name, engine in runs:
             t0 = time.perf_counter()
-            stats = local.run([str(src)], tmp / name, recipes.load(name), workers=a.workers, progress=False)
+            stats = local.run(
+                [str(src)],
+                tmp / f"{name}-{engine}",
+                recipes.load(name),
+                workers=a.workers,
+                progress=False,
+                engine=engine,
+            )
             t_clean = time.perf_counter() - t0
             assert stats["balanced"] and stats["input_records"] == n
-            label = f"{name} recipe ({a.workers} workers):"
+            label = f"{name} recipe ({a.workers} workers{', Ray' if engine == 'ray' else ''}):"
             print(f"malgeum  {label:30s} {mb / t_clean:8.1f} MB/s {n / t_clean:10,.0f} docs/s", end="")
             print(f"   ratio to floor {t_floor / t_clean:.3f} (bar: >= 0.10)")
             per_step = sorted(stats["steps"], key=lambda s: -s["seconds"])
