@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from malgeum import quality, words
+from malgeum import langpacks, quality, words
 from malgeum.document import Document
 from malgeum.steps.fineweb import FineWebQuality
 from malgeum.steps.gopher import GopherQuality, GopherRepetition
-from malgeum.steps.judge import language_settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -44,7 +43,7 @@ def load(n: int) -> list[str]:
 
 
 def estimate_error(texts: list[str]) -> None:
-    s = language_settings("ko")
+    s = langpacks.load("ko", "quality")
     stop = frozenset(s["stop_words"])
     rel: dict[str, list[float]] = {}
     for t in texts:

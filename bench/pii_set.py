@@ -48,20 +48,17 @@ def email(r: random.Random) -> str:
 def phone(r: random.Random) -> str:
     mid, last = f"{r.randrange(1000, 10000)}", f"{r.randrange(10000):04d}"
     prefix = r.choice(["010", "011", "016", "02", "031", "051", "064", "070", "0505"])
-    form = r.randrange(7)
-    if form == 0:
-        return f"{prefix}-{mid}-{last}"
-    if form == 1:
-        return f"{prefix}{mid}{last}" if prefix.startswith("01") else f"{prefix}-{mid}-{last}"
-    if form == 2:
-        return f"{prefix}.{mid}.{last}"
-    if form == 3:
-        return f"({prefix}) {mid}-{last}"
-    if form == 4:
-        return f"+82-{prefix[1:]}-{mid}-{last}"
-    if form == 5:
-        return f"+82 {prefix[1:]} {mid} {last}"
-    return f"{prefix} {mid} {last}"
+    return r.choice(
+        [
+            f"{prefix}-{mid}-{last}",
+            f"{prefix}{mid}{last}" if prefix.startswith("01") else f"{prefix}-{mid}-{last}",  # mobiles run together
+            f"{prefix}.{mid}.{last}",
+            f"({prefix}) {mid}-{last}",
+            f"+82-{prefix[1:]}-{mid}-{last}",
+            f"+82 {prefix[1:]} {mid} {last}",
+            f"{prefix} {mid} {last}",
+        ]
+    )
 
 
 def phone_intl(r: random.Random) -> str:
@@ -79,16 +76,9 @@ def phone_intl(r: random.Random) -> str:
 def rrn(r: random.Random) -> str:
     # random last digits: numbers issued since October 2020 carry no checksum, so none is made valid here
     birth, rest = _birth(r), f"{r.randint(1, 8)}{r.randrange(10**6):06d}"
-    form = r.randrange(5)
-    if form == 0:
-        return f"{birth}-{rest}"
-    if form == 1:
-        return f"{birth}{rest}"
-    if form == 2:
-        return f"{birth} - {rest}"
-    if form == 3:
-        return f"{birth}-{rest[0]}******"
-    return f"{birth} {rest}"
+    return r.choice(
+        [f"{birth}-{rest}", f"{birth}{rest}", f"{birth} - {rest}", f"{birth}-{rest[0]}******", f"{birth} {rest}"]
+    )
 
 
 def card(r: random.Random) -> str:

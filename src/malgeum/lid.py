@@ -23,11 +23,15 @@ def detect(text: str) -> tuple[str, float]:
     return best["lang"], float(best["score"])
 
 
+def record(doc: Document) -> tuple[str, float]:
+    """Detect the document's language and keep it in its scores (`lang`, `lang_score`)."""
+    lang, score = detect(doc.text)
+    doc.scores["lang"] = lang
+    doc.scores["lang_score"] = round(score, 4)
+    return lang, score
+
+
 def document_language(doc: Document) -> str:
     """The language a `lid` step recorded for the document, or detected now (and recorded) when none did."""
     lang = doc.scores.get("lang")
-    if lang is None:
-        lang, score = detect(doc.text)
-        doc.scores["lang"] = lang
-        doc.scores["lang_score"] = round(score, 4)
-    return lang
+    return lang if lang is not None else record(doc)[0]

@@ -111,15 +111,18 @@ def _dedup_fields() -> list[str]:
     return [f.name for f in fields(DedupSettings)]
 
 
+def _recipe(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {"steps": [{k: p} if p else k for k, p in entries]}
+
+
 def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """(the per-document part of a recipe, the parameters of its closing `dedup` entry or None)."""
     entries = parse(recipe)
     if entries and entries[-1][0] == "dedup":
-        rest = [{k: p} if p else k for k, p in entries[:-1]]
-        if not rest:
+        if len(entries) == 1:
             raise RecipeError("a recipe needs at least one step before dedup")
-        return {"steps": rest}, entries[-1][1]
-    return {"steps": [{k: p} if p else k for k, p in entries]}, None
+        return _recipe(entries[:-1]), entries[-1][1]
+    return _recipe(entries), None
 
 
 def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
@@ -133,27 +136,22 @@ def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
 
 
 def dump(recipe: dict[str, Any] | list[Any]) -> str:
-    return yaml.safe_dump(
-        {"steps": [{k: p} if p else k for k, p in parse(recipe)]}, allow_unicode=True, sort_keys=False
-    )
+    return yaml.safe_dump(_recipe(parse(recipe)), allow_unicode=True, sort_keys=False)
 
 
 def set_param(recipe: dict[str, Any], kind: str, key: str, value: Any) -> dict[str, Any]:
     """A copy of the recipe with `key: value` set on every step of that kind."""
-    steps = []
-    for k, p in parse(recipe):
-        steps.append({k: {**p, key: value}} if k == kind else ({k: p} if p else k))
-    return {"steps": steps}
+    return _recipe([(k, {**p, key: value} if k == kind else p) for k, p in parse(recipe)])
 
 
 def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
     """A copy of the recipe whose `lid` step routes kept documents to kept/lang=<code>/; a recipe without one
     gets it after its last normalisation step (before it, mojibake would confuse the identifier)."""
-    steps = [{k: p} if p else k for k, p in parse(recipe)]
-    if split_corpus_stage(recipe)[1] is not None:
+    entries = parse(recipe)
+    kinds = [k for k, _ in entries]
+    if kinds[-1] == "dedup":
         raise RecipeError("--by-language cannot be combined with a recipe that ends in dedup yet")
-    if not any(k == "lid" for k, _ in parse(recipe)):
-        kinds = [k for k, _ in parse(recipe)]
+    if "lid" not in kinds:
         at = max((i + 1 for i, k in enumerate(kinds) if k.startswith(("normalize_", "fix_"))), default=0)
-        steps.insert(at, "lid")
-    return set_param({"steps": steps}, "lid", "route", True)
+        entries.insert(at, ("lid", {}))
+    return set_param(_recipe(entries), "lid", "route", True)

@@ -177,4 +177,4 @@ def whitespace_words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-TOKENIZERS = {"en": en_words, "ko_estimate": ko_words, "kiwi": kiwi_words, "whitespace": whitespace_words}
+TOKENIZERS = {"en": en_words, "kiwi": kiwi_words, "whitespace": whitespace_words}

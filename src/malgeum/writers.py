@@ -103,10 +103,10 @@ class ShardWriter:
         # quarantine holds raw input of any shape: always JSONL
         self.quarantine = _Part(out / "quarantine" / f"{shard_name}.jsonl.gz", "jsonl")
         # a crashed attempt may have left final files of this shard behind, in any partition
-        stale = [out / "kept" / self.name, *(out / "kept").glob(f"*/{self.name}")]
-        for path in [*stale, self.dropped.path, self.quarantine.path]:
-            path.unlink(missing_ok=True)
-            path.with_name(f".{path.name}.{os.getpid()}.tmp").unlink(missing_ok=True)
+        kept = [out / "kept" / self.name, *(out / "kept").glob(f"*/{self.name}")]
+        for p in [*(_Part(path, fmt) for path in kept), self.dropped, self.quarantine]:
+            p.path.unlink(missing_ok=True)
+            p.tmp.unlink(missing_ok=True)
 
     def kept(self, partition: str = "") -> _Part:
         part = self._kept.get(partition)

@@ -26,6 +26,7 @@ from malgeum.dedup.shingles import (
     band_keys,
     exact_key,
     line_keys,
+    normalise,
     shingle_hashes,
     signatures,
     word_shingle_hashes,
@@ -135,7 +136,8 @@ def run(
             return
         ords = np.arange(n, n + len(batch), dtype=np.int64)
         n += len(batch)
-        keys = np.array([exact_key(d.text) for d in batch], dtype=np.uint64)
+        norms = [normalise(d.text) for d in batch]  # once: the exact key and the shingles both read it
+        keys = np.array([exact_key(t) for t in norms], dtype=np.uint64)
         keys.tofile(exact_file)
         urls = np.array(
             [_url_key(d.meta.get(settings.url_field)) if settings.url_field else 0 for d in batch], np.uint64
@@ -150,7 +152,7 @@ def run(
         if "bands" in spills:
             t = time.perf_counter()
             shingle = shingle_hashes if settings.unit == "char" else word_shingle_hashes
-            sigs = signatures([shingle(d.text, settings.ngram) for d in batch], settings.num_perm, settings.seed)
+            sigs = signatures([shingle(t, settings.ngram) for t in norms], settings.num_perm, settings.seed)
             bk = band_keys(sigs, settings.bands)
             t_sig += time.perf_counter() - t
             spills["bands"].add(bk.ravel(), np.repeat(ords, settings.bands))

@@ -19,9 +19,9 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
-def exact_key(text: str) -> int:
-    """64-bit hash of the normalised text (collisions: about one pair in 10^3 among 2*10^8 documents)."""
-    return xxhash.xxh3_64_intdigest(normalise(text).encode("utf-8", "surrogatepass"))
+def exact_key(norm: str) -> int:
+    """64-bit hash of normalised text (collisions: about one pair in 10^3 among 2*10^8 documents)."""
+    return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass"))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -42,22 +42,22 @@ def _ngrams(units: np.ndarray, n: int) -> np.ndarray:
     return np.unique(_mix(h))
 
 
-def shingle_hashes(text: str, n: int = 5) -> np.ndarray:
-    """Distinct 64-bit hashes of the character n-grams of the normalised text without spaces.
+def shingle_hashes(norm: str, n: int = 5) -> np.ndarray:
+    """Distinct 64-bit hashes of the character n-grams of normalised text, without its spaces.
 
     Characters, not eojeol: a Korean edit that adds a particle changes one eojeol but only a few character
     n-grams, so edited versions stay close (bench/dedup_quality.py measures both).
     """
-    flat = normalise(text).replace(" ", "")
+    flat = norm.replace(" ", "")
     cp = np.frombuffer(flat.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     if len(cp) < n:
         return _mix(np.array([xxhash.xxh3_64_intdigest(flat.encode("utf-8", "surrogatepass"))], dtype=np.uint64))
     return _ngrams(cp, n)
 
 
-def word_shingle_hashes(text: str, n: int = 2) -> np.ndarray:
-    """Distinct hashes of n-grams of space-separated words (eojeol for Korean), for comparison."""
-    words = normalise(text).split(" ")
+def word_shingle_hashes(norm: str, n: int = 2) -> np.ndarray:
+    """Distinct hashes of n-grams of the words of normalised text (eojeol for Korean), for comparison."""
+    words = norm.split(" ")
     ids = np.array([xxhash.xxh3_64_intdigest(w.encode("utf-8", "surrogatepass")) for w in words], dtype=np.uint64)
     if len(ids) < n:
         return np.unique(_mix(ids))

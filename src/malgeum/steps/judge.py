@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from malgeum import langpacks, quality, words
 from malgeum.document import Document
@@ -22,15 +21,8 @@ from malgeum.step import Step
 MODES = ("tag", "filter")
 
 
-@cache
-def language_settings(lang: str) -> dict[str, Any]:
-    return langpacks.load(lang, "quality")
-
-
 class DocumentFilter(Step):
     """Base class: subclasses set `kind` (also their section in quality.yaml) and implement `judge`."""
-
-    uses_words: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -50,7 +42,7 @@ class DocumentFilter(Step):
 
     def settings(self, lang: str) -> dict[str, Any] | None:
         if lang not in self._settings:
-            pack = language_settings(lang)
+            pack = langpacks.load(lang, "quality")
             if (self.langs is not None and lang not in self.langs) or self.kind not in pack:
                 self._settings[lang] = None
             else:

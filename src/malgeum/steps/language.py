@@ -41,9 +41,7 @@ class IdentifyLanguage(Step):
         self.route = route
 
     def apply(self, doc: Document) -> None:
-        lang, score = lid.detect(doc.text)
-        doc.scores["lang"] = lang
-        doc.scores["lang_score"] = round(score, 4)
+        lang, score = lid.record(doc)
         if self.paragraphs:
             found = []
             letters: dict[str, int] = {}
