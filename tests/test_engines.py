@@ -66,3 +66,53 @@ def test_ray_runs_a_recipe_ending_in_dedup(source, reference, tmp_path):
     b = local.run([str(source)], tmp_path / "ray", recipe, workers=2, progress=False, engine="ray")
     assert b["balanced"] and _comparable(a) == _comparable(b)
     assert _outputs(tmp_path / "local") == _outputs(tmp_path / "ray")
+
+
+@pytest.fixture(scope="module")
+def duplicated(tmp_path_factory) -> Path:
+    """Three files of documents with copies, edits and re-crawls across files, a footer shared by many, bad lines."""
+    src = tmp_path_factory.mktemp("dup")
+    docs = [rec for rec, _ in corpus(90, seed=7)]
+    footer = "\n본 기사는 맑음일보 제휴 콘텐츠이며 무단 전재와 재배포를 금지합니다."
+    for k in range(3):
+        with open(src / f"f{k}.jsonl", "wb") as f:
+            for i, rec in enumerate(docs[k * 30 : (k + 1) * 30]):
+                rec = {**rec, "url": f"https://news.example/{i % 7}/{k}", "meta": {"views": (i * 37) % 11}}
+                if i % 3 == 0:
+                    rec["text"] += footer
+                f.write(orjson.dumps(rec) + b"\n")
+                if i % 5 == 0:  # a copy of a document of the file before
+                    earlier = docs[((k + 2) % 3) * 30 + i]
+                    copy = {"id": f"{rec['id']}-copy", "text": "  " + earlier["text"], "meta": {"views": 50}}
+                    f.write(orjson.dumps(copy) + b"\n")
+                if i % 7 == 0:  # an edit
+                    edit = {"id": f"{rec['id']}-edit", "text": rec["text"].replace("다.", "다!", 1) + " 추가 문장."}
+                    f.write(orjson.dumps(edit) + b"\n")
+            f.write(b"\xff\xfe not json\n")
+    return src
+
+
+def _dedup_comparable(stats: dict) -> dict:
+    return {k: v for k, v in stats.items() if k not in ("seconds", "work")}
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"keep": "meta:views", "url_field": "url", "line_min_docs": 3}, {"keep": "longest", "unit": "word"}],
+    ids=["default", "meta-url-lines", "longest-words"],
+)
+def test_dedup_on_ray_gives_identical_records_and_stats(options, duplicated, tmp_path):
+    pytest.importorskip("ray")
+    from malgeum.dedup import DedupSettings
+    from malgeum.dedup import run as dedup
+
+    settings = DedupSettings(**{"ngram": 2, **options} if options.get("unit") else options)
+    a = dedup([str(duplicated)], tmp_path / "local", settings)
+    b = dedup([str(duplicated)], tmp_path / "ray", settings, engine="ray", workers=2)
+    assert a["balanced"] and a["quarantined"] == 3 and a["dropped"] > 10
+    assert _dedup_comparable(a) == _dedup_comparable(b)
+    assert _outputs(tmp_path / "local") == _outputs(tmp_path / "ray")
+    if options.get("line_min_docs"):
+        assert a["rules"]["dedup.frequent_line"]["docs"] > 10 and a["rules"]["dedup.url"]["docs"] > 0

@@ -61,7 +61,17 @@ def _dedup(a: argparse.Namespace) -> int:
         line_min_docs=a.line_min_docs,
         line_min_chars=a.line_min_chars,
     )
-    stats = run(a.inputs, a.output, settings, Fields(a.text_field, a.id_field), against=a.against, progress=not a.quiet)
+    stats = run(
+        a.inputs,
+        a.output,
+        settings,
+        Fields(a.text_field, a.id_field),
+        against=a.against,
+        progress=not a.quiet,
+        engine=a.engine,
+        workers=a.workers,
+        address=a.address,
+    )
     rules = stats["rules"]
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept, "
@@ -159,6 +169,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-exact", action="store_true", help="skip exact dedup")
     d.add_argument("--no-near", action="store_true", help="skip MinHash near-duplicate dedup")
     d.add_argument("--no-lines", action="store_true", help="skip corpus-frequent lines")
+    d.add_argument("--engine", choices=("local", "ray"), default="local", help="one process here, or Ray")
+    d.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
+    d.add_argument("--workers", type=int, default=None, help="CPUs of the Ray cluster started here (default: all)")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--text-field", default="text")
     d.add_argument("--id-field", default="id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import xxhash
@@ -102,3 +103,13 @@ def line_keys(text: str, min_chars: int) -> list[tuple[int, int, int]]:
             out.append((pos, pos + len(line), xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass"))))
         pos += len(line) + 1
     return out
+
+
+def url_key(url: Any) -> int:
+    """A key for a URL without scheme, fragment, "www." and trailing slash; 0 for none."""
+    if not isinstance(url, str) or not url.strip():
+        return 0
+    u = url.strip().split("#", 1)[0].split("://", 1)[-1]
+    host, _, path = u.partition("/")
+    u = host.lower().removeprefix("www.") + "/" + path.rstrip("/")  # hosts ignore case, paths may not
+    return xxhash.xxh3_64_intdigest(b"url:" + u.encode("utf-8", "surrogatepass")) or 1

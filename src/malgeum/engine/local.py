@@ -72,7 +72,15 @@ def run(
 
         stage = out / "stage-clean"
         first = run(inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes, engine, address)
-        second = dedup([str(stage / "kept")], out, DedupSettings(**dedup_params), progress=progress)
+        second = dedup(
+            [str(stage / "kept")],
+            out,
+            DedupSettings(**dedup_params),
+            progress=progress,
+            engine=engine,
+            workers=workers,
+            address=address,
+        )
         return _combine(out, stage, first, second, time.perf_counter() - t0)
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
     shards = plan(inputs, chunk_bytes)

@@ -16,6 +16,18 @@ from malgeum.cleaning import Settings, _pipeline, clean_shard
 from malgeum.readers import Shard
 
 
+def connect(workers: int | None, address: str | None, progress: bool = False) -> None:
+    """Join the cluster at `address`, or start a local one of `workers` CPUs (once per process)."""
+    import ray
+
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    ray.data.DataContext.get_current().enable_progress_bars = progress
+
+
 class _CleanShards:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -34,13 +46,7 @@ def clean_shards(
 
     if not todo:
         return
-    if not ray.is_initialized():
-        if address:
-            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
-        else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
-    ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = False
+    connect(workers, address)
     ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
     done = ds.map(
         _CleanShards,
