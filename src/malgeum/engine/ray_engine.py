@@ -51,7 +51,7 @@ def clean_shards(
     done = ds.map(
         _CleanShards,
         fn_constructor_args=(settings,),
-        concurrency=max(1, min(workers, len(todo))),
+        compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(todo)))),
         num_cpus=1,
     )
     for row in done.iter_rows():
