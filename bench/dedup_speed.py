@@ -7,7 +7,8 @@ with its repeats and near repeats), runs the whole dedup (exact, MinHash, corpus
 process and prints documents/s for the signatures and for the whole run, the peak RSS, and the size of the
 on-disk index; with --datatrove, also HuggingFace datatrove's four MinHash stages (signatures, buckets,
 clusters, filter; its default 14 buckets x 8 hashes of word 5-grams, English word splitting, one worker) on
-the same file, timed in the same run. malgeum's dedup runs in one process too.
+the same file, timed in the same run. malgeum's dedup runs in one process too. With --ray, also
+`malgeum dedup --engine ray` on a local Ray cluster of 2 CPUs started by the run (its start included).
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in
 print(json.dumps({"stats": {k: s[k] for k in ("documents_indexed", "seconds", "clusters_with_duplicates")},
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "anon_mb": int(status.get("RssAnon", "0 kB").split()[0]) / 1024}))
+"""
+
+RAY = """
+import json, sys, time
+from malgeum.dedup import run
+t = time.perf_counter()
+s = run([sys.argv[1]], sys.argv[2], engine="ray", workers=2)
+print(json.dumps({"total": time.perf_counter() - t, "kept": s["kept"]}))
 """
 
 
@@ -66,6 +75,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, nargs="+", default=[50_000, 200_000])
     ap.add_argument("--datatrove", action="store_true", help="time datatrove's MinHash stages on the same input")
+    ap.add_argument("--ray", action="store_true", help="time the Ray engine (2 CPUs) on the same input")
     a = ap.parse_args()
     for n in a.docs:
         with tempfile.TemporaryDirectory() as tmp:
@@ -86,6 +96,15 @@ def main() -> int:
                 f"(anonymous at the end {res['anon_mb']:.0f} MB), "
                 f"index {index_mb:6.0f} MB on disk ({index_mb * 1e6 / n:.0f} bytes/doc)"
             )
+            if a.ray:
+                out = subprocess.run(
+                    [sys.executable, "-c", RAY, str(src), f"{tmp}/ray"], check=True, capture_output=True, text=True
+                ).stdout
+                r = json.loads(out.strip().splitlines()[-1])
+                print(
+                    f"{'Ray':>9s}: whole dedup {n / r['total']:7,.0f} docs/s ({r['total']:.1f} s against "
+                    f"{sec['total']:.1f} s in one local process, Ray's start included)"
+                )
             if a.datatrove:
                 folder = Path(tmp) / "dt-in"
                 folder.mkdir()

@@ -116,3 +116,20 @@ def test_dedup_on_ray_gives_identical_records_and_stats(options, duplicated, tmp
     assert _outputs(tmp_path / "local") == _outputs(tmp_path / "ray")
     if options.get("line_min_docs"):
         assert a["rules"]["dedup.frequent_line"]["docs"] > 10 and a["rules"]["dedup.url"]["docs"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_dedup_command_on_ray(duplicated, tmp_path, capsys):
+    pytest.importorskip("ray")
+    from malgeum.cli import main
+    from malgeum.dedup import run as dedup
+
+    out = tmp_path / "out"
+    assert main(["dedup", str(duplicated), "-o", str(out), "--engine", "ray", "--workers", "2", "-q"]) == 0
+    assert "near duplicates dropped" in capsys.readouterr().err
+    assert orjson.loads((out / "index" / "meta.json").read_bytes())["engine"] == "ray"
+    with pytest.raises(ValueError, match="built by the ray engine"):
+        dedup([str(duplicated)], tmp_path / "more", against=out / "index")
+    with pytest.raises(ValueError, match="local engine"):
+        dedup([str(duplicated)], tmp_path / "more", against=out / "index", engine="ray")

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from malgeum import output
+from malgeum import output, storage
 from malgeum.pipeline import Pipeline, StepFailed
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.writers import ShardWriter
@@ -48,6 +50,14 @@ Progress = Callable[[int, int], None]  # (bytes done since last call, documents 
 def clean_shard(
     shard: Shard, settings: Settings, progress: Progress | None = None, report_every: float = 0.2
 ) -> dict[str, Any]:
+    if storage.is_url(settings.out):  # written here first, then uploaded whole
+        stage = Path(tempfile.mkdtemp(prefix="malgeum-shard-"))
+        try:
+            stats = clean_shard(shard, replace(settings, out=str(stage)), progress, report_every)
+            storage.publish(stage, settings.out, shard.name)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return stats
     out = Path(settings.out)
     pipeline = _pipeline(settings.recipe_json)
     for s in pipeline.steps:  # stats of this shard only

@@ -38,7 +38,7 @@ def _clean(a: argparse.Namespace) -> int:
         f"{stats['dropped']:,} dropped, {stats['quarantined']:,} quarantined"
         f"{'' if stats['balanced'] else '  (COUNTS DO NOT BALANCE)'}; "
         f"{stats['chars_in'] - stats['chars_out']:,} of {stats['chars_in']:,} characters removed. "
-        f"Details: {Path(a.output) / 'stats.json'}",
+        f"Details: {a.output.rstrip('/')}/stats.json",
         file=sys.stderr,
     )
     return 0 if stats["balanced"] else 3

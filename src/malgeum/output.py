@@ -15,7 +15,9 @@ from typing import Any
 
 import orjson
 
+from malgeum import storage
 from malgeum.step import StepStats
+from malgeum.storage import Location
 from malgeum.writers import atomic_write_bytes
 
 SUBDIRS = ("kept", "dropped", "quarantine", "stats")
@@ -25,9 +27,21 @@ class OutputMismatch(RuntimeError):
     pass
 
 
-def prepare(out: Path, identity: dict[str, Any], recipe_yaml: str, overwrite: bool = False) -> None:
+def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str, overwrite: bool = False) -> None:
     """Create OUT or check that it belongs to the same run (so resuming cannot mix two runs)."""
-    run_file = out / "run.json"
+    run_file = storage.join(out, "run.json")
+    if not isinstance(out, Path):  # an object store: no folders, no temporary files
+        if storage.exists(run_file) and not overwrite:
+            if orjson.loads(storage.read_bytes(run_file)) != orjson.loads(orjson.dumps(identity)):
+                raise OutputMismatch(f"{out} holds the output of a different run: use a new output URL or --overwrite")
+        elif overwrite:
+            for sub in SUBDIRS:
+                storage.remove_tree(storage.join(out, sub))
+            storage.remove_tree(storage.join(out, "stats.json"))
+        storage.write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
+        storage.write_bytes(storage.join(out, "recipe.yaml"), recipe_yaml.encode())
+        return
+    assert isinstance(run_file, Path)
     if run_file.exists() and not overwrite:
         previous = orjson.loads(run_file.read_bytes())
         if previous != orjson.loads(orjson.dumps(identity)):
@@ -50,28 +64,28 @@ def prepare(out: Path, identity: dict[str, Any], recipe_yaml: str, overwrite: bo
     atomic_write_bytes(out / "recipe.yaml", recipe_yaml.encode())
 
 
-def shard_stats_path(out: Path, shard_name: str) -> Path:
-    return out / "stats" / f"{shard_name}.json"
+def shard_stats_path(out: Location, shard_name: str) -> Location:
+    return storage.join(out, "stats", f"{shard_name}.json")
 
 
-def is_done(out: Path, shard_name: str) -> bool:
-    return shard_stats_path(out, shard_name).exists()
+def is_done(out: Location, shard_name: str) -> bool:
+    return storage.exists(shard_stats_path(out, shard_name))
 
 
 def write_shard_stats(out: Path, shard_name: str, stats: dict[str, Any]) -> None:
-    atomic_write_bytes(shard_stats_path(out, shard_name), orjson.dumps(stats, option=orjson.OPT_INDENT_2))
+    atomic_write_bytes(out / "stats" / f"{shard_name}.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
 
 
 COUNTS = ("input_records", "kept", "changed", "dropped", "quarantined", "bytes_in", "chars_in", "chars_out")
 
 
-def aggregate(out: Path, shard_names: list[str], wall_seconds: float, step_order: list[str]) -> dict[str, Any]:
+def aggregate(out: Location, shard_names: list[str], wall_seconds: float, step_order: list[str]) -> dict[str, Any]:
     total: dict[str, Any] = dict.fromkeys(COUNTS, 0)
     steps = {name: StepStats() for name in step_order}
     drop_reasons: dict[str, int] = {}
     quarantine_reasons: dict[str, int] = {}
     for name in shard_names:
-        s = orjson.loads(shard_stats_path(out, name).read_bytes())
+        s = orjson.loads(storage.read_bytes(shard_stats_path(out, name)))
         for k in COUNTS:
             total[k] += s[k]
         for step, st in s["steps"].items():
@@ -85,5 +99,5 @@ def aggregate(out: Path, shard_names: list[str], wall_seconds: float, step_order
     total["drop_reasons"] = dict(sorted(drop_reasons.items()))
     total["quarantine_reasons"] = dict(sorted(quarantine_reasons.items()))
     total["steps"] = [{"name": n, **steps[n].to_dict()} for n in steps]
-    atomic_write_bytes(out / "stats.json", orjson.dumps(total, option=orjson.OPT_INDENT_2))
+    storage.write_bytes(storage.join(out, "stats.json"), orjson.dumps(total, option=orjson.OPT_INDENT_2))
     return total

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import gzip
 import io
-import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import orjson
 import pyarrow.parquet as pq
 import zstandard
 
+from malgeum import storage
 from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -78,7 +78,7 @@ class Bad:
 
 
 def _kind(path: Path) -> str | None:
-    name = path.name.lower()
+    name = path.name.lower()  # a URL's last part is its name too
     for c in COMPRESSIONS:
         if name.endswith(c):
             name = name[: -len(c)]
@@ -91,22 +91,32 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def discover(inputs: list[str]) -> list[tuple[Path, str, str]]:
-    """(path, path relative to its input argument, kind) of every readable input file, sorted."""
+def discover(inputs: list[str]) -> list[tuple[str, str, str, int]]:
+    """(path or URL, path relative to its input argument, kind, size) of every readable input file, sorted."""
     found = []
     for arg in inputs:
+        if storage.is_url(arg):
+            listed = storage.list_files(arg)
+            single = len(listed) == 1 and listed[0][0].rstrip("/") == arg.rstrip("/")
+            for url, rel, size in listed:
+                kind = _kind(Path(rel))
+                if single and kind is None:
+                    raise ValueError(f"{arg}: unknown input type (expected .jsonl[.gz|.zst], .parquet or .txt)")
+                if kind and not any(part.startswith(".") for part in rel.split("/")):
+                    found.append((url, rel, kind, size))
+            continue
         p = Path(arg)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
                     kind = _kind(f)
                     if kind:
-                        found.append((f, str(f.relative_to(p)), kind))
+                        found.append((str(f), str(f.relative_to(p)), kind, f.stat().st_size))
         elif p.is_file():
             kind = _kind(p)
             if kind is None:
                 raise ValueError(f"{arg}: unknown input type (expected .jsonl[.gz|.zst], .parquet or .txt)")
-            found.append((p, p.name, kind))
+            found.append((str(p), p.name, kind, p.stat().st_size))
         else:
             raise FileNotFoundError(f"{arg}: no such file or directory")
     return found
@@ -114,7 +124,7 @@ def discover(inputs: list[str]) -> list[tuple[Path, str, str]]:
 
 def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
     shards: list[Shard] = []
-    texts: list[tuple[Path, str]] = []
+    texts: list[tuple[str, str, int]] = []
 
     def add(kind: str, files: list[str], rels: list[str], start: int = 0, stop: int = -1, size: int = 0) -> None:
         shards.append(Shard(len(shards), kind, files, rels, start, stop, size))
@@ -122,35 +132,34 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
     def flush_texts() -> None:
         for i in range(0, len(texts), TEXT_FILES_PER_SHARD):
             batch = texts[i : i + TEXT_FILES_PER_SHARD]
-            add("text", [str(p) for p, _ in batch], [r for _, r in batch], size=sum(p.stat().st_size for p, _ in batch))
+            add("text", [p for p, _, _ in batch], [r for _, r, _ in batch], size=sum(n for _, _, n in batch))
         texts.clear()
 
-    for path, rel, kind in discover(inputs):
-        size = path.stat().st_size
+    for path, rel, kind, size in discover(inputs):
         if kind == "text":
-            texts.append((path, rel))
+            texts.append((path, rel, size))
             continue
         flush_texts()
-        if kind == "jsonl" and not path.name.endswith(COMPRESSIONS) and size > chunk_bytes:
+        if kind == "jsonl" and not path.endswith(COMPRESSIONS) and size > chunk_bytes:
             for start, stop, first_line in _chunks(path, size, chunk_bytes):
-                add("jsonl", [str(path)], [rel], start, stop, stop - start)
+                add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
         elif kind == "parquet":
             try:
-                meta = pq.ParquetFile(path).metadata
+                meta = pq.ParquetFile(storage.parquet_source(path)).metadata
             except Exception:
-                add("parquet", [str(path)], [rel], 0, -1, size)  # unreadable: the shard quarantines it
+                add("parquet", [path], [rel], 0, -1, size)  # unreadable: the shard quarantines it
                 continue
             group, acc = 0, 0
             for rg in range(meta.num_row_groups):
                 acc += meta.row_group(rg).total_byte_size
                 if acc >= chunk_bytes or rg == meta.num_row_groups - 1:
-                    add("parquet", [str(path)], [rel], group, rg + 1, acc)
+                    add("parquet", [path], [rel], group, rg + 1, acc)
                     group, acc = rg + 1, 0
             if meta.num_row_groups == 0:
-                add("parquet", [str(path)], [rel], 0, 0, size)
+                add("parquet", [path], [rel], 0, 0, size)
         else:
-            add(kind, [str(path)], [rel], 0, -1, size)
+            add(kind, [path], [rel], 0, -1, size)
     flush_texts()
     return shards
 
@@ -222,7 +231,7 @@ class ShardReader:
 
     def _jsonl(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
         s = self.shard
-        with open(path, "rb", buffering=0) as raw_file:
+        with storage.open_input(path) as raw_file:
             counter = _Counting(raw_file)  # type: ignore[arg-type]
             line_no = 0
             if s.start > 0:
@@ -263,7 +272,7 @@ class ShardReader:
     def _parquet(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
         s = self.shard
         try:
-            pf = pq.ParquetFile(path)
+            pf = pq.ParquetFile(storage.parquet_source(path))
         except Exception as e:
             yield None, Bad(rel, None, f"unreadable Parquet file: {type(e).__name__}: {e}")
             return
@@ -289,7 +298,7 @@ class ShardReader:
             self.progress = done
 
     def _text(self, path: str, rel: str) -> Document | Bad:
-        data = Path(path).read_bytes()
+        data = storage.read_bytes(storage.location(path))
         self.progress += len(data)
         try:
             text = data.decode("utf-8")
@@ -298,7 +307,7 @@ class ShardReader:
         return Document(id=rel, text=text, meta={"source": rel})
 
 
-def _chunks(path: Path, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, int]]:
+def _chunks(path: str, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, int]]:
     """(start, stop, complete lines before the first line owned by the chunk) of a plain JSONL file.
 
     A chunk owns the lines that start inside [start, stop); counting line breaks once here keeps
@@ -306,7 +315,7 @@ def _chunks(path: Path, size: int, chunk_bytes: int) -> Iterator[tuple[int, int,
     """
     lines = 0  # line breaks in [0, start - 1)
     pos = 0
-    with open(path, "rb") as f:
+    with storage.open_input(path, buffered=True) as f:
         for start in range(0, size, chunk_bytes):
             stop = min(start + chunk_bytes, size)
             if start == 0:
@@ -320,14 +329,3 @@ def _chunks(path: Path, size: int, chunk_bytes: int) -> Iterator[tuple[int, int,
             rest = f.readline()
             f.seek(pos)
             yield start, stop, lines + (1 if rest.endswith(b"\n") else 0)
-
-
-def file_signature(shards: list[Shard]) -> list[dict[str, Any]]:
-    """What the plan was built from, to refuse resuming a run over changed input."""
-    seen: dict[str, dict[str, Any]] = {}
-    for s in shards:
-        for f in s.files:
-            if f not in seen:
-                st = os.stat(f)
-                seen[f] = {"path": f, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    return list(seen.values())

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from tqdm import tqdm
 
-from malgeum import __version__, output
+from malgeum import __version__, output, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.readers import CHUNK_BYTES, Fields, plan
@@ -61,10 +61,12 @@ def run(
     the second's, and one stats.json whose counts balance over both.
     """
     t0 = time.perf_counter()
-    out = Path(out)
+    out = storage.location(out)
     recipe = recipe if recipe is not None else recipes.load()
     per_doc, dedup_params = recipes.split_corpus_stage(recipe)
     if dedup_params is not None:
+        if not isinstance(out, Path):
+            raise recipes.RecipeError("dedup memory-maps its index: write a recipe ending in dedup to a local folder")
         if fmt != "jsonl":
             raise recipes.RecipeError("a recipe ending in dedup writes JSONL: drop --format parquet")
         from malgeum.dedup import DedupSettings
@@ -86,7 +88,7 @@ def run(
     shards = plan(inputs, chunk_bytes)
     identity = {
         "malgeum": __version__,
-        "inputs": [str(Path(i).resolve()) for i in inputs],
+        "inputs": [i if storage.is_url(i) else str(Path(i).resolve()) for i in inputs],
         "shards": [s.describe() for s in shards],
         "recipe": recipe,
         "format": fmt,
