@@ -27,7 +27,7 @@ def _clean(a: argparse.Namespace) -> int:
         recipe,
         workers=a.workers,
         fmt=a.format,
-        fields=Fields(a.text_field, a.id_field),
+        fields=Fields(a.text_field, a.id_field, a.html_field, a.extractor),
         overwrite=a.overwrite,
         progress=not a.quiet,
         engine=a.engine,
@@ -65,7 +65,7 @@ def _dedup(a: argparse.Namespace) -> int:
         a.inputs,
         a.output,
         settings,
-        Fields(a.text_field, a.id_field),
+        Fields(a.text_field, a.id_field, a.html_field, a.extractor),
         against=a.against,
         progress=not a.quiet,
         engine=a.engine,
@@ -143,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
+    _page_options(c)
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
     c.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray")
     c.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
@@ -175,6 +176,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--text-field", default="text")
     d.add_argument("--id-field", default="id")
+    _page_options(d)
     d.set_defaults(func=_dedup)
 
     e = sub.add_parser("explain", help="show one output document with its cuts in place")
@@ -203,6 +205,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--recipe", help="a recipe file (default: the built-in recipe)")
     r.set_defaults(func=_recipe)
     return p
+
+
+def _page_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--html-field", help="records hold a web page in this field: their text is its main content")
+    p.add_argument(
+        "--extractor",
+        choices=("resiliparse", "trafilatura"),
+        default="resiliparse",
+        help="main-content extraction of web pages (WARC, .html, --html-field): resiliparse (fast) or trafilatura",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

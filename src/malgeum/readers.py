@@ -1,8 +1,11 @@
 """Read input files as shards of records; whatever cannot be read becomes a quarantine entry, never an error.
 
 A shard is a deterministic piece of the input (a byte range of a plain JSONL file, some row groups of a
-Parquet file, a whole compressed file, or a batch of text files), so a run can be resumed shard by shard
-and gives the same output whatever the number of workers.
+Parquet file, a whole compressed or WARC file, or a batch of text or HTML files), so a run can be resumed
+shard by shard and gives the same output whatever the number of workers.
+
+Web pages (WARC responses, .html files, or an HTML field of JSONL/Parquet records) are decoded and their main
+content extracted here, so every step downstream sees text.
 """
 
 from __future__ import annotations
@@ -20,25 +23,30 @@ import orjson
 import pyarrow.parquet as pq
 import zstandard
 
-from malgeum import storage
+from malgeum import html, storage
 from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 COMPRESSIONS = (".gz", ".zst")
 CHUNK_BYTES = 64 * 1024 * 1024
 TEXT_FILES_PER_SHARD = 1000
+EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz or .zst compressed"
 
 
 @dataclass(frozen=True)
 class Fields:
+    """Where records keep their parts, and how pages become text."""
+
     text: str = "text"
     id: str = "id"
+    html: str | None = None  # records whose page is in this field: their text is extracted from it
+    extractor: str = "resiliparse"  # or "trafilatura"
 
 
 @dataclass
 class Shard:
     index: int
-    kind: str  # jsonl | parquet | text
+    kind: str  # jsonl | parquet | text | html | warc
     files: list[str]
     rels: list[str]  # paths relative to the input argument, used in ids and quarantine entries
     start: int = 0  # jsonl: byte offset; parquet: first row group
@@ -88,6 +96,10 @@ def _kind(path: Path) -> str | None:
         return "parquet"
     if name.endswith(".txt"):
         return "text"
+    if name.endswith((".html", ".htm")):
+        return "html"
+    if name.endswith(".warc"):
+        return "warc"
     return None
 
 
@@ -101,7 +113,7 @@ def discover(inputs: list[str]) -> list[tuple[str, str, str, int]]:
             for url, rel, size in listed:
                 kind = _kind(Path(rel))
                 if single and kind is None:
-                    raise ValueError(f"{arg}: unknown input type (expected .jsonl[.gz|.zst], .parquet or .txt)")
+                    raise ValueError(f"{arg}: unknown input type (expected {EXPECTED})")
                 if kind and not any(part.startswith(".") for part in rel.split("/")):
                     found.append((url, rel, kind, size))
             continue
@@ -115,7 +127,7 @@ def discover(inputs: list[str]) -> list[tuple[str, str, str, int]]:
         elif p.is_file():
             kind = _kind(p)
             if kind is None:
-                raise ValueError(f"{arg}: unknown input type (expected .jsonl[.gz|.zst], .parquet or .txt)")
+                raise ValueError(f"{arg}: unknown input type (expected {EXPECTED})")
             found.append((str(p), p.name, kind, p.stat().st_size))
         else:
             raise FileNotFoundError(f"{arg}: no such file or directory")
@@ -124,20 +136,23 @@ def discover(inputs: list[str]) -> list[tuple[str, str, str, int]]:
 
 def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
     shards: list[Shard] = []
-    texts: list[tuple[str, str, int]] = []
+    pages: dict[str, list[tuple[str, str, int]]] = {"text": [], "html": []}  # small files, many to a shard
 
     def add(kind: str, files: list[str], rels: list[str], start: int = 0, stop: int = -1, size: int = 0) -> None:
         shards.append(Shard(len(shards), kind, files, rels, start, stop, size))
 
     def flush_texts() -> None:
-        for i in range(0, len(texts), TEXT_FILES_PER_SHARD):
-            batch = texts[i : i + TEXT_FILES_PER_SHARD]
-            add("text", [p for p, _, _ in batch], [r for _, r, _ in batch], size=sum(n for _, _, n in batch))
-        texts.clear()
+        for kind, files in pages.items():
+            for i in range(0, len(files), TEXT_FILES_PER_SHARD):
+                batch = files[i : i + TEXT_FILES_PER_SHARD]
+                add(kind, [p for p, _, _ in batch], [r for _, r, _ in batch], size=sum(n for _, _, n in batch))
+            files.clear()
 
     for path, rel, kind, size in discover(inputs):
-        if kind == "text":
-            texts.append((path, rel, size))
+        if kind in pages:
+            if any(pages[k] for k in pages if k != kind):
+                flush_texts()  # shards follow the input order
+            pages[kind].append((path, rel, size))
             continue
         flush_texts()
         if kind == "jsonl" and not path.endswith(COMPRESSIONS) and size > chunk_bytes:
@@ -204,29 +219,45 @@ class ShardReader:
             yield from self._jsonl(s.files[0], s.rels[0])
         elif s.kind == "parquet":
             yield from self._parquet(s.files[0], s.rels[0])
+        elif s.kind == "warc":
+            yield from self._warc(s.files[0], s.rels[0])
         else:
+            read = self._text if s.kind == "text" else self._html
             for path, rel in zip(s.files, s.rels, strict=False):
-                yield None, self._text(path, rel)
+                yield None, read(path, rel)
 
     # --- builders -----------------------------------------------------------------------------------------
     def _document(self, rec: Any, rel: str, line: int, raw: Any) -> Document | Bad:
         f = self.fields
         if not isinstance(rec, dict):
             return Bad(rel, line, f"record is a JSON {type(rec).__name__}, not an object", raw)
-        text = rec.get(f.text)
+        field = f.html or f.text
+        text = rec.get(field)
         if text is None:
-            return Bad(rel, line, f"missing text field {f.text!r}", raw)
+            return Bad(rel, line, f"missing {'HTML' if f.html else 'text'} field {field!r}", raw)
         if not isinstance(text, str):
-            return Bad(rel, line, f"text field {f.text!r} is a {type(text).__name__}, not a string", raw)
+            return Bad(
+                rel,
+                line,
+                f"{'HTML' if f.html else 'text'} field {field!r} is a {type(text).__name__}, not a string",
+                raw,
+            )
         rid = rec.get(f.id)
         if rid is None or rid == "":
             rid = f"{rel}:{line}"
         elif not isinstance(rid, str | int):
             return Bad(rel, line, f"id field {f.id!r} is a {type(rid).__name__}, not a string or number", raw)
         meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-        meta = {**meta, **{k: v for k, v in rec.items() if k not in (f.text, f.id, "meta")}}
+        meta = {**meta, **{k: v for k, v in rec.items() if k not in (f.text, f.id, f.html, "meta")}}
         if "malgeum" in meta:
             meta["malgeum_input"] = meta.pop("malgeum")
+        if f.html:
+            url = meta.get("url") or meta.get("link")
+            try:
+                text = html.extract(text, f.extractor, url if isinstance(url, str) else None)
+            except Exception as e:  # a page the extractor cannot parse is bad input, not a failed run
+                return Bad(rel, line, f"HTML extraction failed: {type(e).__name__}: {e}", raw)
+            meta["extractor"] = f.extractor
         return Document(id=str(rid), text=text, meta=meta)
 
     def _jsonl(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
@@ -296,6 +327,74 @@ class ShardReader:
                 row += 1
             done += meta.row_group(rg).total_byte_size
             self.progress = done
+
+    def _page(
+        self, body: bytes, rel: str, line: int | None, declared: str | None, meta: dict[str, Any]
+    ) -> Document | Bad:
+        """A document from a page's bytes; the page goes to quarantine if no charset decodes it."""
+        try:
+            page, codec, bad_bytes = html.decode(body, declared)
+        except html.Undecodable as e:
+            return Bad(rel, line, str(e), body, meta)
+        url = meta.get("url")
+        try:
+            text = html.extract(page, self.fields.extractor, url)
+        except Exception as e:
+            return Bad(rel, line, f"HTML extraction failed: {type(e).__name__}: {e}", body, meta)
+        doc_id = meta.pop("id", rel)
+        meta = {**meta, "charset": codec, "extractor": self.fields.extractor}
+        if bad_bytes:
+            meta["undecodable_chars"] = bad_bytes
+        return Document(id=doc_id, text=text, meta=meta)
+
+    def _html(self, path: str, rel: str) -> Document | Bad:
+        data = storage.read_bytes(storage.location(path))
+        self.progress += len(data)
+        try:
+            if path.endswith(".gz"):
+                data = gzip.decompress(data)
+            elif path.endswith(".zst"):
+                data = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read()
+        except (OSError, EOFError, zlib.error, zstandard.ZstdError) as e:
+            return Bad(rel, None, f"unreadable compressed file: {type(e).__name__}: {e}")
+        return self._page(data, rel, None, None, {"source": rel})
+
+    def _warc(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
+        """Response and resource records; other record types (request, metadata, warcinfo) are not documents."""
+        from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+        n = 0
+        with storage.open_input(path, buffered=True) as f:  # FastWARC seeks: no counting wrapper
+            records = ArchiveIterator(
+                f, record_types=WarcRecordType.response | WarcRecordType.resource, parse_http=True
+            )
+            try:
+                for rec in records:
+                    n += 1
+                    self.progress = f.tell()
+                    yield n, self._record(rec, rel, n)
+            except (OSError, ValueError, EOFError) as e:
+                yield n + 1, Bad(rel, n + 1, f"unreadable rest of WARC file after record {n}: {type(e).__name__}: {e}")
+            self.progress = f.tell()
+
+    def _record(self, rec: Any, rel: str, n: int) -> Document | Bad:
+        h = rec.headers
+        record_id = (h.get("WARC-Record-ID") or "").strip("<>")
+        meta = {
+            "id": record_id or f"{rel}:{n}",
+            "url": h.get("WARC-Target-URI"),
+            "date": h.get("WARC-Date"),
+            "warc_record_id": record_id,
+            "warc_offset": rec.stream_pos,  # where the record starts in the (compressed) file
+            "source": rel,
+        }
+        content_type = rec.http_content_type if rec.is_http else h.get("Content-Type")
+        body = rec.reader.read()
+        if len(body) < rec.content_length:
+            return Bad(rel, n, f"truncated WARC record: {len(body)} of {rec.content_length} bytes", None, meta)
+        if not html.is_html(content_type):
+            return Bad(rel, n, f"not HTML: {content_type}", None, {**meta, "content_type": content_type})
+        return self._page(body, rel, n, rec.http_charset if rec.is_http else None, meta)
 
     def _text(self, path: str, rel: str) -> Document | Bad:
         data = storage.read_bytes(storage.location(path))

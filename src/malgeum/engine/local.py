@@ -9,6 +9,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def run(
         "shards": [s.describe() for s in shards],
         "recipe": recipe,
         "format": fmt,
-        "fields": {"text": fields.text, "id": fields.id},
+        "fields": asdict(fields),
     }
     output.prepare(out, identity, recipes.dump(recipe), overwrite)
     settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields)

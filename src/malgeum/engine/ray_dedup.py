@@ -157,7 +157,7 @@ def run(
     connect(workers, address, progress)
     index = start_index(out)
     shards = plan(inputs)
-    cfg, fld = asdict(settings), {"text": fields.text, "id": fields.id}
+    cfg, fld = asdict(settings), asdict(fields)
     rows = [{"no": i, "shard": orjson.dumps(asdict(s)).decode()} for i, s in enumerate(shards)]
     one_each = {"override_num_blocks": max(1, len(rows))}
 

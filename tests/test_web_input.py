@@ -1,0 +1,161 @@
+"""Web pages in: WARC files, .html files and an HTML field become documents through charset decoding and
+main-content extraction; records that are not pages, cut short or undecodable go to quarantine with the reason."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+
+from malgeum.engine import local
+from malgeum.explain import iter_records
+from malgeum.html import Undecodable, decode, extract
+from malgeum.readers import Fields, ShardReader, plan
+
+NEWS = """<!doctype html><html><head><title>맑음일보</title></head><body>
+<nav><ul><li><a href="/">홈</a></li><li><a href="/politics">정치</a></li><li><a href="/economy">경제</a></li>
+<li><a href="/society">사회</a></li><li><a href="/login">로그인</a></li></ul></nav>
+<article>
+<h1>서울시, 심야버스 노선 북부 지역까지 확대</h1>
+<p>서울시는 내년부터 심야버스 노선을 북부 지역까지 늘리기로 했다고 25일 밝혔다.</p>
+<p>새 노선은 자정부터 오전 5시까지 30분 간격으로 운행되며, 첫 버스는 3월에 서울역에서 출발할 예정이다.</p>
+<p>시 관계자는 “야간 근로자의 귀갓길 부담을 덜기 위한 조치”라며 “이용 추이를 보고 노선을 더 늘리겠다”고 말했다.</p>
+<p>홍길동 기자 gildong@malgeum.example</p>
+<p>ⓒ 맑음일보 무단전재 및 재배포 금지</p>
+</article>
+<footer><p>회사소개 | 광고문의 | 개인정보처리방침 | 청소년보호정책</p></footer>
+</body></html>"""
+
+ENGLISH = """<html><head><meta charset="utf-8"><title>Harbour news</title></head><body>
+<div class="menu"><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></div>
+<main><h1>Ferry service to resume next week</h1>
+<p>The harbour authority said on Monday that the ferry service to the northern islands will resume next week
+after repairs to the main pier were finished ahead of schedule.</p>
+<p>Passengers are advised to book early, as the first sailings are expected to be full.</p></main>
+</body></html>"""
+
+
+def _record(url: str, body: bytes, content_type: str, record_type: str = "response") -> bytes:
+    from fastwarc.warc import WarcRecord, WarcRecordType
+
+    r = WarcRecord()
+    r.init_headers(record_type=getattr(WarcRecordType, record_type))
+    r.headers["WARC-Target-URI"] = url
+    if record_type in ("response", "request"):
+        r.headers["Content-Type"] = f"application/http; msgtype={record_type}"
+        head = "HTTP/1.1 200 OK" if record_type == "response" else "GET / HTTP/1.1"
+        r.set_bytes_content(f"{head}\r\nContent-Type: {content_type}\r\n\r\n".encode() + body)
+    else:
+        r.headers["Content-Type"] = content_type
+        r.set_bytes_content(body)
+    out = io.BytesIO()
+    r.write(out)
+    return out.getvalue()
+
+
+def _warc(path: Path, records: list[bytes], truncate_last: int = 0) -> Path:
+    """A .warc.gz as crawlers write it: one gzip member per record."""
+    data = b"".join(gzip.compress(r) for r in records)
+    path.write_bytes(data[: len(data) - truncate_last] if truncate_last else data)
+    return path
+
+
+@pytest.fixture
+def crawl(tmp_path) -> Path:
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    legacy = NEWS.replace("<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">')
+    legacy = legacy.replace("늘리기로", "늘리기로(똠방각하)")  # 똠: in CP949, not in EUC-KR proper
+    records = [
+        _record("https://malgeum.example/", b"", "application/warc-fields", "warcinfo"),
+        _record("https://malgeum.example/news/1", b"", "text/html", "request"),
+        _record("https://malgeum.example/news/1", NEWS.encode("utf-8"), "text/html; charset=utf-8"),
+        _record("https://malgeum.example/news/2", legacy.encode("cp949"), "text/html"),  # charset in <meta> only
+        _record("https://harbour.example/ferry", ENGLISH.encode(), "text/html; charset=ISO-8859-1"),  # lies
+        _record("https://malgeum.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"),
+        _record("https://malgeum.example/junk", bytes(range(128, 256)) * 8, "text/html"),
+        _record("https://malgeum.example/news/3", NEWS.encode(), "text/html"),
+    ]
+    _warc(folder / "crawl.warc.gz", records, truncate_last=40)
+    return folder
+
+
+def test_warc_records_become_documents_with_their_metadata(crawl):
+    shards = plan([str(crawl)])
+    assert [s.kind for s in shards] == ["warc"]
+    got = list(ShardReader(shards[0]))
+    docs = {d.meta["url"]: d for _, d in got if not hasattr(d, "error")}
+    bad = [b for _, b in got if hasattr(b, "error")]
+    assert set(docs) == {
+        "https://malgeum.example/news/1",
+        "https://malgeum.example/news/2",
+        "https://harbour.example/ferry",
+    }
+    one = docs["https://malgeum.example/news/1"]
+    assert one.id.startswith("urn:uuid:") and one.meta["warc_record_id"] == one.id and one.meta["date"]
+    assert "심야버스 노선을 북부 지역까지 늘리기로" in one.text and "30분 간격으로" in one.text
+    assert one.meta["charset"] == "utf-8" and one.meta["extractor"] == "resiliparse"
+    two = docs["https://malgeum.example/news/2"]
+    assert two.meta["charset"] == "cp949" and "늘리기로(똠방각하)" in two.text
+    ferry = docs["https://harbour.example/ferry"]
+    assert "ferry service to the northern islands" in ferry.text
+    reasons = sorted(b.error.split(":")[0] for b in bad)
+    assert reasons == ["not HTML", "truncated WARC record", "undecodable page"], reasons
+    assert all(b.extra["url"] and b.extra["warc_record_id"] for b in bad)
+
+
+def test_a_crawl_runs_through_the_recipe_and_balances(crawl, tmp_path):
+    out = tmp_path / "out"
+    stats = local.run([str(crawl)], out, workers=1, progress=False)
+    assert stats["balanced"] and stats["input_records"] == 6 and stats["quarantined"] == 3
+    kept = {r["meta"]["url"]: r for sub, r in iter_records(out) if sub == "kept"}
+    news = kept["https://malgeum.example/news/1"]
+    assert "gildong@malgeum.example" not in news["text"] and "무단전재" not in news["text"]
+    assert news["text"].startswith("서울시, 심야버스 노선 북부 지역까지 확대\n") and "이용 추이를 보고" in news["text"]
+    removed = {e["rule"]: e["removed"] for e in news["meta"]["malgeum"]["edits"]}
+    assert "gildong@malgeum.example" in removed["ko.byline.reporter_line"], removed
+    q = [r for _, r in iter_records(out, ("quarantine",))]
+    assert {r["error"].split(":")[0] for r in q} == {"not HTML", "truncated WARC record", "undecodable page"}
+    assert all(r["source"] == "crawl.warc.gz" and r["line"] for r in q)
+
+
+def test_html_files_and_an_html_field(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text(NEWS, encoding="utf-8")
+    (pages / "b.html.gz").write_bytes(gzip.compress(ENGLISH.encode()))
+    (pages / "c.htm").write_bytes(NEWS.replace("<head>", "<head><meta charset=euc-kr>").encode("cp949"))
+    docs = {d.id: d for s in plan([str(pages)]) for _, d in ShardReader(s)}
+    assert set(docs) == {"a.html", "b.html.gz", "c.htm"}
+    assert docs["c.htm"].meta["charset"] == "cp949" and "심야버스" in docs["c.htm"].text
+    rows = tmp_path / "rows.jsonl"
+    rows.write_bytes(
+        orjson.dumps({"id": "r1", "link": "https://malgeum.example/1", "content_html": NEWS})
+        + b"\n"
+        + orjson.dumps({"id": "r2", "content_html": 7})
+        + b"\n"
+    )
+    fields = Fields(html="content_html")
+    got = [d for s in plan([str(rows)]) for _, d in ShardReader(s, fields)]
+    assert "심야버스" in got[0].text and "content_html" not in got[0].meta and got[0].meta["link"]
+    assert got[1].error == "HTML field 'content_html' is a int, not a string"
+
+
+@pytest.mark.parametrize("extractor", ["resiliparse", "trafilatura"])
+def test_extractors_keep_the_story_and_leave_the_menu(extractor):
+    text = extract(NEWS, extractor)
+    assert "첫 버스는 3월에 서울역에서 출발할 예정이다." in text
+    assert "청소년보호정책" not in text
+    assert "\n" in text  # blocks stay lines, for the line rules
+
+
+def test_decoding():
+    assert decode("<p>한글</p>".encode("cp949"), "euc-kr")[:2] == ("<p>한글</p>", "cp949")
+    assert decode(b"\xef\xbb\xbf<p>x</p>")[:2] == ("<p>x</p>", "utf-8")
+    text, codec, bad = decode(("<p>" + "좋은 아침입니다. " * 40 + "</p>").encode() + b"\xff")
+    assert codec == "utf-8" and bad == 1 and text.endswith("\ufffd")
+    with pytest.raises(Undecodable):
+        decode(bytes(range(128, 256)) * 8)
