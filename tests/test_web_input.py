@@ -159,3 +159,19 @@ def test_decoding():
     assert codec == "utf-8" and bad == 1 and text.endswith("\ufffd")
     with pytest.raises(Undecodable):
         decode(bytes(range(128, 256)) * 8)
+
+
+@pytest.mark.acceptance
+def test_extraction_quality_on_the_scrapinghub_pages(shared):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from html_extraction import PAGES, _score, _shares
+
+    gold = orjson.loads((PAGES / "ground-truth.json").read_bytes())
+    rows = []
+    for key, item in gold.items():
+        page, _, _ = decode(gzip.decompress((PAGES / "html" / f"{key}.html.gz").read_bytes()))
+        rows.append(_shares(item["articleBody"], extract(page)))
+    precision, recall, f1 = _score(rows)
+    assert f1 >= 0.91 and recall >= 0.97, (precision, recall, f1)  # README: 0.868 / 0.980 / 0.921

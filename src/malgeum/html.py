@@ -27,6 +27,9 @@ _SUPERSETS = {
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})""", re.I)
 _BLANK_LINES = re.compile(r"\n{3,}")
+# resiliparse counts a <figure>'s caption as alternative text, dropped with the images' alt texts; as plain
+# blocks the captions stay, and the recipe's caption policy decides (credits cut, the caption kept)
+_FIGURES = re.compile(r"<(/?)(?:figure|figcaption)\b", re.I)
 
 
 class Undecodable(ValueError):
@@ -79,7 +82,7 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None) -
         from resiliparse.extract.html2text import extract_plain_text
 
         text = extract_plain_text(
-            html,
+            _FIGURES.sub(r"<\1div", html),
             preserve_formatting=True,
             main_content=True,
             list_bullets=False,
