@@ -25,6 +25,9 @@ NEWS = """<!doctype html><html><head><title>맑음일보</title></head><body>
 <p>시 관계자는 “야간 근로자의 귀갓길 부담을 덜기 위한 조치”라며 “이용 추이를 보고 노선을 더 늘리겠다”고 말했다.</p>
 <p>홍길동 기자 gildong@malgeum.example</p>
 <p>ⓒ 맑음일보 무단전재 및 재배포 금지</p>
+<div class="share"><span>공유하기</span><p>페이스북 트위터 카카오톡 링크복사</p></div>
+<p>기사 제공: 맑음일보</p>
+<div class="comments"><p>댓글 0</p><p>로그인 후 댓글을 작성할 수 있습니다.</p><p>좋아요 0 싫어요 0</p></div>
 </article>
 <footer><p>회사소개 | 광고문의 | 개인정보처리방침 | 청소년보호정책</p></footer>
 </body></html>"""
@@ -117,6 +120,16 @@ def test_a_crawl_runs_through_the_recipe_and_balances(crawl, tmp_path):
     assert news["text"].startswith("서울시, 심야버스 노선 북부 지역까지 확대\n") and "이용 추이를 보고" in news["text"]
     removed = {e["rule"]: e["removed"] for e in news["meta"]["malgeum"]["edits"]}
     assert "gildong@malgeum.example" in removed["ko.byline.reporter_line"], removed
+    for leftover in (
+        "공유하기",
+        "카카오톡",
+        "기사 제공",
+        "댓글 0",
+        "로그인 후",
+        "싫어요",
+    ):  # what extraction let through
+        assert leftover not in news["text"], leftover
+    assert {"ko.nav.widget"} <= set(removed), removed
     q = [r for _, r in iter_records(out, ("quarantine",))]
     assert {r["error"].split(":")[0] for r in q} == {"not HTML", "truncated WARC record", "undecodable page"}
     assert all(r["source"] == "crawl.warc.gz" and r["line"] for r in q)
