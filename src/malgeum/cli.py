@@ -84,6 +84,21 @@ def _dedup(a: argparse.Namespace) -> int:
     return 0 if stats["balanced"] else 3
 
 
+def _report(a: argparse.Namespace) -> int:
+    from malgeum import report
+
+    dest = report.write(Path(a.output), Path(a.file) if a.file else None, a.max_docs)
+    print(f"report: {dest}", file=sys.stderr)
+    return 0
+
+
+def _inspect(a: argparse.Namespace) -> int:
+    from malgeum import report
+
+    report.serve(Path(a.output), a.port, a.max_docs)
+    return 0
+
+
 def _explain(a: argparse.Namespace) -> int:
     from malgeum import explain
 
@@ -178,6 +193,18 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--id-field", default="id")
     _page_options(d)
     d.set_defaults(func=_dedup)
+
+    r = sub.add_parser("report", help="write OUT/report.html: figures, plots, samples and a document inspector")
+    r.add_argument("output", metavar="OUT")
+    r.add_argument("-o", "--file", help="where to write it (default: OUT/report.html)")
+    r.add_argument("--max-docs", type=int, default=3000, help="documents in the inspector, a random sample (3000)")
+    r.set_defaults(func=_report)
+
+    i = sub.add_parser("inspect", help="serve the report of OUT on http://127.0.0.1:PORT/")
+    i.add_argument("output", metavar="OUT")
+    i.add_argument("--port", type=int, default=8765)
+    i.add_argument("--max-docs", type=int, default=20000, help="documents in the inspector, a random sample (20000)")
+    i.set_defaults(func=_inspect)
 
     e = sub.add_parser("explain", help="show one output document with its cuts in place")
     e.add_argument("output", metavar="OUT")

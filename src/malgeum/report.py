@@ -1,0 +1,390 @@
+"""A self-contained HTML report of a run: its figures, plots, samples of every rule's cuts and a document
+inspector, in one file that needs no network (it opens from file://).
+
+Crawled text is hostile. Everything drawn by Python goes through `html.escape`; the documents travel as JSON
+inside a `<script type="application/json">` whose `<`, `>` and `&` are escaped, and the inspector puts them
+on the page with `textContent` only. A Content-Security-Policy admits the report's own script by its hash
+and nothing else, so even a mistake here could not run a page's script.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import html
+import math
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from malgeum.document import Document, trace
+from malgeum.explain import iter_records
+from malgeum.lid import detect
+
+MAX_DOCS = 3000  # documents embedded for the inspector (a sample: all of a big run would not open in 3 s)
+MAX_CHARS = 20_000  # of each embedded document's original text
+SAMPLES_PER_RULE = 20
+
+
+def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any]:
+    """Everything the report shows, in one pass over OUT's records."""
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    rng = random.Random(seed)
+    langs: Counter[str] = Counter()
+    before: list[int] = []
+    after: list[int] = []
+    clusters: Counter[int] = Counter()
+    samples: dict[str, list[list[str]]] = {}
+    seen_per_rule: Counter[str] = Counter()
+    docs: list[dict[str, Any]] = []
+    seen = 0
+    for sub, rec in iter_records(out):
+        doc = Document.from_record(rec)
+        spans = trace(doc.text, doc.edits)
+        original = sum(len(s.text) for s in spans)
+        before.append(original)
+        after.append(0 if sub == "dropped" else len(doc.text))
+        if sub == "kept":  # as a lid step recorded it, or detected here
+            langs[str(doc.scores.get("lang") or detect(doc.text[:2000])[0])] += 1
+        size = (doc.scores.get("dedup") or {}).get("size")
+        if isinstance(size, int) and sub == "kept":
+            clusters[size] += 1
+        for e in doc.edits:  # reservoir samples of cut pieces, per rule
+            if not e.removed.strip():
+                continue
+            seen_per_rule[e.rule] += 1
+            k = seen_per_rule[e.rule]
+            piece = [doc.id, e.removed.strip()[:300], e.reason]
+            if k <= SAMPLES_PER_RULE:
+                samples.setdefault(e.rule, []).append(piece)
+            elif (j := rng.randrange(k)) < SAMPLES_PER_RULE:
+                samples[e.rule][j] = piece
+        seen += 1
+        entry = _doc_entry(doc, sub, spans)
+        if len(docs) < max_docs:
+            docs.append(entry)
+        elif (j := rng.randrange(seen)) < max_docs:
+            docs[j] = entry
+    return {
+        "stats": stats,
+        "langs": langs,
+        "before": before,
+        "after": after,
+        "clusters": clusters,
+        "samples": samples,
+        "docs": docs,
+        "records": seen,
+        "out": str(out),
+    }
+
+
+def _doc_entry(doc: Document, sub: str, spans: list) -> dict[str, Any]:
+    edits: list[Any] = []
+    index: dict[int, int] = {}
+    shown, used = [], 0
+    for s in spans:
+        if used >= MAX_CHARS:
+            shown.append(["…", -1])
+            break
+        text = s.text[: MAX_CHARS - used]
+        used += len(text)
+        if s.edit is None:
+            shown.append([text, -1])
+            continue
+        i = index.setdefault(id(s.edit), len(edits))
+        if i == len(edits):
+            edits.append([s.edit.rule, s.edit.reason, s.edit.inserted])
+        shown.append([text, i])
+    status = "dropped" if sub == "dropped" else "changed" if doc.edits else "kept"
+    return {
+        "id": doc.id,
+        "status": status,
+        "drop": list(doc.dropped) if doc.dropped else None,
+        "rules": sorted({e.rule for e in doc.edits} | ({doc.dropped[1]} if doc.dropped else set())),
+        "spans": shown,
+        "edits": edits,
+    }
+
+
+# --- drawing -----------------------------------------------------------------------------------------------
+_E = html.escape
+
+
+def _bars(rows: list[tuple[str, float]], unit: str = "", width: int = 640) -> str:
+    """Horizontal bars as inline SVG."""
+    if not rows:
+        return "<p class=muted>nothing to show</p>"
+    top = max(v for _, v in rows) or 1
+    h = 22
+    parts = [f'<svg class=chart width="{width + 90}" height="{h * len(rows) + 4}" role="img">']
+    for i, (label, v) in enumerate(rows):
+        w = max(1, int((width - 330) * v / top))
+        y = i * h + 2
+        parts.append(
+            f'<text x="0" y="{y + 15}" class=label>{_E(label[:42])}</text>'
+            f'<rect x="270" y="{y + 3}" width="{w}" height="{h - 6}" class=bar><title>{_E(label)}: {v:,.0f}'
+            f"{_E(unit)}</title></rect>"
+            f'<text x="{275 + w}" y="{y + 15}" class=value>{v:,.0f}{_E(unit)}</text>'
+        )
+    return "".join(parts) + "</svg>"
+
+
+def _histogram(series: list[tuple[str, list[int]]], width: int = 640, height: int = 180) -> str:
+    """Log-binned histograms of lengths (characters), one colour per series."""
+    values = [v for _, vs in series for v in vs if v > 0]
+    if not values:
+        return "<p class=muted>nothing to show</p>"
+    hi = max(1, math.ceil(math.log10(max(values)) * 4))
+    bins = list(range(0, hi + 1))
+    counts = []
+    for _, vs in series:
+        c = Counter(min(hi, int(math.log10(v) * 4)) if v > 0 else -1 for v in vs)
+        counts.append([c.get(b, 0) for b in [-1, *bins]])
+    top = max(max(c) for c in counts) or 1
+    n = len(bins) + 1
+    bw = (width - 40) / n
+    parts = [f'<svg class=chart width="{width}" height="{height + 40}" role="img">']
+    for k, c in enumerate(counts):
+        for i, v in enumerate(c):
+            h = (height - 10) * v / top
+            x = 30 + i * bw + k * bw / len(counts)
+            label = "0" if i == 0 else f"{10 ** ((i - 1) / 4):,.0f}"
+            parts.append(
+                f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw / len(counts) - 1:.1f}" height="{h:.1f}" '
+                f'class="s{k}"><title>{_E(series[k][0])}, ≥ {label} chars: {v:,}</title></rect>'
+            )
+    for i in range(0, n, 4):
+        label = "0" if i == 0 else f"{10 ** ((i - 1) / 4):,.0f}"
+        parts.append(f'<text x="{30 + i * bw:.1f}" y="{height + 16}" class=axis>{label}</text>')
+    legend = "".join(
+        f'<rect x="{40 + k * 150}" y="{height + 26}" width="10" height="10" class="s{k}"/>'
+        f'<text x="{55 + k * 150}" y="{height + 35}" class=axis>{_E(name)}</text>'
+        for k, (name, _) in enumerate(series)
+    )
+    return "".join(parts) + legend + "</svg>"
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot end its <script> element (or open a comment) whatever the documents hold."""
+    text = orjson.dumps(data).decode()
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def render(data: dict[str, Any]) -> str:
+    s = data["stats"]
+    steps = s.get("steps", [])
+    rules: Counter[str] = Counter()
+    rule_docs: Counter[str] = Counter()
+    for st in steps:
+        for rule, figures in (st.get("rules") or {}).items():
+            rules[rule] += figures.get("chars", 0)
+            rule_docs[rule] += figures.get("docs", 0)
+    for rule, n in (s.get("drop_reasons") or {}).items():
+        rule_docs[rule] += n
+    cards = [
+        ("documents in", s["input_records"]),
+        ("kept", s["kept"]),
+        ("changed", s["changed"]),
+        ("dropped", s["dropped"]),
+        ("quarantined", s["quarantined"]),
+        ("characters removed", s["chars_in"] - s["chars_out"]),
+    ]
+    card_html = "".join(
+        f'<div class=card><div class=num data-stat="{_E(k)}">{v:,}</div><div>{_E(k)}</div></div>' for k, v in cards
+    )
+    step_rows = [(st["name"], st.get("chars_removed", 0)) for st in steps]
+    time_rows = [(st["name"], 1000 * float(st.get("seconds", 0))) for st in steps]
+    drop_rows = sorted((s.get("drop_reasons") or {}).items(), key=lambda kv: -kv[1])
+    q_rows = sorted((s.get("quarantine_reasons") or {}).items(), key=lambda kv: -kv[1])
+    lang_rows = data["langs"].most_common(15)
+    cluster_rows = [(f"size {k}", v) for k, v in sorted(data["clusters"].items())][:20]
+    sample_html = "".join(
+        f'<details data-rule="{_E(rule)}"><summary>{_E(rule)} <span class=muted>({rules[rule]:,} chars, '
+        f"{rule_docs[rule]:,} docs; {len(pieces)} samples)</span></summary><ol>"
+        + "".join(f"<li><code>{_E(p)}</code> <span class=muted>in {_E(i)}</span></li>" for i, p, _ in pieces)
+        + "</ol></details>"
+        for rule, pieces in sorted(data["samples"].items())
+    )
+    rule_options = "".join(f'<option value="{_E(r)}">{_E(r)}</option>' for r in sorted(rule_docs))
+    script = _SCRIPT
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    sampled = len(data["docs"]) < data["records"]
+    return _PAGE.format(
+        csp=f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'",
+        title=_E(f"malgeum report: {data['out']}"),
+        out=_E(data["out"]),
+        balanced="balanced" if s.get("balanced") else "NOT BALANCED",
+        cards=card_html,
+        steps=_bars(step_rows, " chars"),
+        rules=_bars(rules.most_common(25), " chars"),
+        drops=_bars(drop_rows, " docs"),
+        quarantine=_bars(q_rows, " records"),
+        langs=_bars(lang_rows, " docs"),
+        lengths=_histogram([("before", data["before"]), ("after", [a for a in data["after"] if a])]),
+        clusters=_bars(cluster_rows, " docs") if cluster_rows else "<p class=muted>no dedup in this run</p>",
+        times=_bars(time_rows, " ms"),
+        samples=sample_html or "<p class=muted>no cuts</p>",
+        rule_options=rule_options,
+        sample_note=(
+            f"{len(data['docs']):,} of {data['records']:,} documents, a random sample"
+            if sampled
+            else f"all {data['records']:,} documents"
+        ),
+        data=_json_for_script(data["docs"]),
+        script=script,
+    )
+
+
+def write(out: Path, dest: Path | None = None, max_docs: int = MAX_DOCS) -> Path:
+    dest = dest or out / "report.html"
+    dest.write_text(render(collect(out, max_docs)), encoding="utf-8")
+    return dest
+
+
+def serve(out: Path, port: int = 8765, max_docs: int = MAX_DOCS) -> None:
+    """The same report on http://127.0.0.1:PORT/ (built once, at start), until interrupted."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = render(collect(out, max_docs)).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path not in ("/", "/index.html", "/report.html"):
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", port), Handler) as httpd:
+        print(f"malgeum inspect: http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            httpd.serve_forever()
+
+
+_PAGE = """<!doctype html>
+<html lang="ko"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: "NanumGothic", "Nanum Gothic", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic",
+  sans-serif; margin: 24px; color: #1d2330; max-width: 1200px; }}
+h1 {{ font-size: 22px; }} h2 {{ font-size: 17px; margin-top: 28px; border-bottom: 1px solid #dde; }}
+.cards {{ display: flex; gap: 12px; flex-wrap: wrap; }}
+.card {{ border: 1px solid #dde; border-radius: 8px; padding: 10px 16px; min-width: 120px; }}
+.num {{ font-size: 22px; font-weight: bold; }}
+.grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 8px 24px; }}
+.chart text {{ font-size: 12px; font-family: inherit; }} .bar {{ fill: #4b7bd8; }} .s0 {{ fill: #9aa7bd; }}
+.s1 {{ fill: #2f9e6e; }} .muted {{ color: #778; }} .axis {{ fill: #556; font-size: 11px; }}
+#list {{ max-height: 420px; overflow: auto; border: 1px solid #dde; }}
+#list div {{ padding: 3px 8px; cursor: pointer; border-bottom: 1px solid #f0f0f4; }}
+#list div:hover, #list div.on {{ background: #eef3ff; }}
+#doc {{ white-space: pre-wrap; border: 1px solid #dde; padding: 12px; min-height: 80px; line-height: 1.6; }}
+del.cut {{ background: #ffe0e0; color: #8a1f1f; text-decoration: line-through; }}
+del.cut:hover {{ background: #ffc4c4; }}
+.drop {{ background: #fff3d6; padding: 6px 10px; border-radius: 6px; margin-bottom: 8px; }}
+.controls {{ display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }}
+#legend li {{ font-size: 13px; }}
+</style></head><body>
+<h1>malgeum report</h1>
+<p class=muted>{out} — counts {balanced}</p>
+<div class=cards>{cards}</div>
+<div class=grid>
+<section><h2>Characters removed per step</h2>{steps}</section>
+<section><h2>Top rules (characters removed)</h2>{rules}</section>
+<section><h2>Drop reasons</h2>{drops}</section>
+<section><h2>Quarantine reasons</h2>{quarantine}</section>
+<section><h2>Languages of kept documents</h2>{langs}</section>
+<section><h2>Document length (characters, before and after)</h2>{lengths}</section>
+<section><h2>Duplicate cluster sizes</h2>{clusters}</section>
+<section><h2>Wall time per step</h2>{times}</section>
+</div>
+<h2>What each rule cut (random samples)</h2>{samples}
+<h2>Inspector <span class=muted>({sample_note})</span></h2>
+<div class=controls>
+<input id=q type=search placeholder="search id or text" size=30>
+<select id=status><option value="">all</option><option value="changed">changed</option>
+<option value="dropped">dropped</option><option value="kept">kept unchanged</option></select>
+<select id=rule><option value="">any rule</option>{rule_options}</select>
+<button id=prev>◀</button><span id=page></span><button id=next>▶</button>
+<span id=count class=muted></span>
+</div>
+<div class=grid><div id=list></div><div><div id=dropinfo></div><div id=doc></div><ul id=legend></ul></div></div>
+<script id=data type="application/json">{data}</script>
+<script>{script}</script>
+</body></html>
+"""
+
+_SCRIPT = """
+(function () {
+  var docs = JSON.parse(document.getElementById('data').textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var page = 0, per = 50, shown = [];
+  function matches(d) {
+    var q = $('q').value.toLowerCase(), st = $('status').value, r = $('rule').value;
+    if (st && d.status !== st) return false;
+    if (r && d.rules.indexOf(r) < 0) return false;
+    if (q) {
+      if (d.id.toLowerCase().indexOf(q) >= 0) return true;
+      for (var i = 0; i < d.spans.length; i++) if (d.spans[i][0].toLowerCase().indexOf(q) >= 0) return true;
+      return false;
+    }
+    return true;
+  }
+  function show(d) {
+    var box = $('doc'), legend = $('legend'), info = $('dropinfo');
+    box.textContent = ''; legend.textContent = ''; info.textContent = '';
+    if (d.drop) {
+      var p = document.createElement('div'); p.className = 'drop';
+      p.textContent = 'dropped by ' + d.drop[0] + ' (' + d.drop[1] + '): ' + d.drop[2];
+      info.appendChild(p);
+    }
+    d.spans.forEach(function (s) {
+      if (s[1] < 0) { box.appendChild(document.createTextNode(s[0])); return; }
+      var e = d.edits[s[1]], del = document.createElement('del');
+      del.className = 'cut'; del.textContent = s[0]; del.dataset.rule = e[0];
+      del.title = e[0] + ': ' + e[1] + (e[2] ? ' (replaced by \\u201c' + e[2] + '\\u201d)' : '');
+      box.appendChild(del);
+    });
+    d.edits.forEach(function (e) {
+      var li = document.createElement('li'); li.textContent = e[0] + ': ' + e[1]; legend.appendChild(li);
+    });
+  }
+  function draw() {
+    shown = docs.filter(matches);
+    var pages = Math.max(1, Math.ceil(shown.length / per));
+    page = Math.min(page, pages - 1);
+    var list = $('list'); list.textContent = '';
+    shown.slice(page * per, page * per + per).forEach(function (d) {
+      var row = document.createElement('div');
+      row.textContent = '[' + d.status + '] ' + d.id + (d.rules.length ? '  \\u2014 ' + d.rules.join(', ') : '');
+      row.dataset.id = d.id;
+      row.addEventListener('click', function () {
+        Array.prototype.forEach.call(list.children, function (c) { c.classList.remove('on'); });
+        row.classList.add('on'); show(d);
+      });
+      list.appendChild(row);
+    });
+    $('page').textContent = ' ' + (page + 1) + ' / ' + pages + ' ';
+    $('count').textContent = shown.length + ' documents';
+    if (shown.length) show(shown[page * per]); else { $('doc').textContent = ''; $('legend').textContent = ''; }
+  }
+  ['q', 'status', 'rule'].forEach(function (id) {
+    ['input', 'change'].forEach(function (ev) { $(id).addEventListener(ev, function () { page = 0; draw(); }); });
+  });
+  $('prev').addEventListener('click', function () { if (page > 0) { page--; draw(); } });
+  $('next').addEventListener('click', function () { page++; draw(); });
+  draw();
+  document.body.dataset.ready = String(Math.max(1, Math.round(performance.now())));  // ms since navigation
+})();
+"""
