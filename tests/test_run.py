@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import random
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import orjson
@@ -145,10 +141,11 @@ def _synth(tmp_path: Path, n: int, files: int = 4) -> Path:
 
 
 def _output_bytes(out: Path) -> dict[str, bytes]:
+    """Every output file's bytes as written (gzip headers carry no name and no time)."""
     return {
-        str(p.relative_to(out)): gzip.decompress(p.read_bytes())
+        str(p.relative_to(out)): p.read_bytes()
         for sub in ("kept", "dropped", "quarantine")
-        for p in sorted((out / sub).glob("*.gz"))
+        for p in sorted((out / sub).rglob("*.gz"))
     }
 
 
@@ -179,33 +176,6 @@ def test_rerun_skips_finished_shards_and_refuses_another_run(tmp_path, capsys):
     assert marker.stat().st_mtime_ns == mtime and _output_bytes(out) == before
     assert main(["clean", str(src), "-o", str(out), "-q", "--keep-foreign"]) == 2
     assert "different run" in capsys.readouterr().err
-
-
-@pytest.mark.slow
-def test_a_killed_run_resumes_without_duplicates_or_holes(tmp_path):
-    src = _synth(tmp_path, 12000, files=24)
-    ref, out = tmp_path / "ref", tmp_path / "out"
-    local.run([str(src)], ref, workers=2, progress=False)
-    cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(src), "-o", str(out), "--workers", "2", "-q"]
-    rng = random.Random(7)
-
-    def done() -> int:
-        return len(list((out / "stats").glob("part-*.json"))) if (out / "stats").exists() else 0
-
-    for _ in range(3):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        target = done() + rng.randint(1, 3)
-        while proc.poll() is None and done() < target:
-            time.sleep(0.01)
-        time.sleep(rng.random() * 0.1)  # sometimes in the middle of writing a shard
-        assert proc.poll() is None, "the run finished before it could be killed"
-        proc.kill()  # SIGKILL: no clean-up runs
-        proc.wait()
-    assert done() < 24
-    subprocess.run(cmd, check=True, timeout=300)
-    assert _output_bytes(out) == _output_bytes(ref)
-    assert stats(out)["balanced"] and stats(out)["input_records"] == 12000
-    assert not list(out.rglob(".*.tmp"))
 
 
 def test_explain_shows_cuts_in_place(tmp_path, capsys):

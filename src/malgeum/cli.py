@@ -254,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as e:
         print(f"malgeum: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a full disk, a lost mount: what is finished stays, the same command resumes
+        print(f"malgeum: {e}. Finished shards are kept; run the same command again to resume.", file=sys.stderr)
+        return 4
     except Exception as e:
         from malgeum.output import OutputMismatch
 

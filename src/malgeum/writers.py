@@ -37,6 +37,7 @@ class _Part:
         self.fmt = fmt
         self.count = 0
         self._fh: BinaryIO | None = None
+        self._raw: BinaryIO | None = None
         self._rows: list[dict[str, Any]] = []
         self._pq: pq.ParquetWriter | None = None
 
@@ -45,7 +46,9 @@ class _Part:
         if self.fmt == "jsonl":
             if self._fh is None:
                 self.tmp.parent.mkdir(parents=True, exist_ok=True)
-                self._fh = gzip.open(self.tmp, "wb", compresslevel=GZIP_LEVEL)  # type: ignore[assignment]
+                # no name and no time in the gzip header: the same records give the same bytes, whenever written
+                self._raw = open(self.tmp, "wb")
+                self._fh = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self._raw, mtime=0)
             self._fh.write(orjson.dumps(record) + b"\n")  # type: ignore[union-attr]
         else:
             self._rows.append(
@@ -67,6 +70,9 @@ class _Part:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
         if self.fmt == "parquet":
             self._flush_rows()
             if self._pq is not None:

@@ -1,0 +1,98 @@
+"""Crashes: a run killed with SIGKILL at 20 points resumes to the same bytes, and a full disk fails the run
+loudly without touching finished shards."""
+
+from __future__ import annotations
+
+import errno
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+from test_run import _output_bytes, _synth, stats
+
+from malgeum import writers
+from malgeum.cli import main
+from malgeum.engine import local
+
+KILLS = 20
+
+
+@pytest.mark.slow
+def test_twenty_kills_then_a_rerun_give_the_bytes_of_an_uninterrupted_run(tmp_path):
+    src = _synth(tmp_path, 9600, files=48)
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    local.run([str(src)], ref, workers=2, progress=False)
+    cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(src), "-o", str(out), "--workers", "2", "-q"]
+    rng = random.Random(11)
+
+    def done() -> int:
+        return len(list((out / "stats").glob("part-*.json"))) if (out / "stats").exists() else 0
+
+    kills = []
+    while len(kills) < KILLS:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if rng.random() < 0.2:
+            time.sleep(rng.random() * 1.5)  # while starting: reading the plan, spawning workers
+        else:
+            target = done() + rng.randint(1, 2)
+            while proc.poll() is None and done() < target:
+                time.sleep(0.005)
+            time.sleep(rng.random() * 0.15)  # often in the middle of writing a shard
+        if proc.poll() is not None:
+            break  # finished before this kill: no more kill points in this input
+        proc.kill()  # SIGKILL: no clean-up runs
+        proc.wait()
+        kills.append(done())
+    assert len(kills) >= KILLS, f"only {len(kills)} kill points before the run finished: {kills}"
+    assert done() < 48
+    subprocess.run(cmd, check=True, timeout=600)
+    assert _output_bytes(out) == _output_bytes(ref)
+    assert stats(out)["balanced"] and stats(out)["input_records"] == 9600
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_a_full_disk_fails_loudly_and_spares_finished_shards(tmp_path, monkeypatch, capsys):
+    src = _synth(tmp_path, 300, files=6)
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    local.run([str(src)], ref, workers=1, progress=False)
+    budget = {"bytes": sum(p.stat().st_size for p in (ref / "kept").glob("*.gz")) // 2}
+    real_open = open
+
+    class FullDisk:
+        """A file that fails with ENOSPC once the disk's budget is spent."""
+
+        def __init__(self, f) -> None:
+            self.f = f
+
+        def write(self, data) -> int:
+            budget["bytes"] -= len(data)
+            if budget["bytes"] < 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.f.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.f.close()
+
+    def small_disk_open(path, mode="r", *args, **kwargs):
+        f = real_open(path, mode, *args, **kwargs)
+        return FullDisk(f) if "w" in mode and str(path).endswith(".tmp") else f
+
+    monkeypatch.setattr(writers, "open", small_disk_open, raising=False)
+    assert main(["clean", str(src), "-o", str(out), "--workers", "1", "-q"]) != 0
+    assert "No space left on device" in capsys.readouterr().err
+    finished = sorted(p.stem for p in (out / "stats").glob("part-*.json"))
+    assert 0 < len(finished) < 6  # some shards were finished before the disk filled up
+    for name in finished:  # and they are whole
+        assert (out / "kept" / f"{name}.jsonl.gz").read_bytes() == (ref / "kept" / f"{name}.jsonl.gz").read_bytes()
+    assert not list(out.rglob(".*.tmp"))  # the shard that failed left nothing
+    monkeypatch.undo()  # space freed: the same command finishes the run
+    assert main(["clean", str(src), "-o", str(out), "--workers", "1", "-q"]) == 0
+    assert _output_bytes(out) == _output_bytes(ref)
