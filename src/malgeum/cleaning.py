@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +32,44 @@ class Settings:
     recipe_json: str  # JSON text of the recipe: hashable, so a worker builds each recipe once
     fmt: str = "jsonl"
     fields: Fields = Fields()
+    budget: float = 60.0  # seconds one document may take in the steps; 0: no limit
+
+
+class DocTimeout(BaseException):
+    """Raised into a step by the budget's alarm; not an Exception, so no step's error handling swallows it."""
+
+
+class _Budget:
+    """A per-document time limit from SIGALRM: the alarm interrupts Python code and regex matching alike.
+    Signals reach only a process's main thread; elsewhere (some Ray set-ups) documents have no limit."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.on = (
+            bool(seconds) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        )
+        self._old: Any = None
+
+    def __enter__(self) -> _Budget:
+        if self.on:
+            self._old = signal.signal(signal.SIGALRM, self._ring)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+    def _ring(self, signum: int, frame: Any) -> None:
+        raise DocTimeout
+
+    def start(self) -> None:
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @cache
@@ -37,6 +77,14 @@ def _pipeline(recipe_json: str) -> Pipeline:
     p = Pipeline.from_recipe(orjson.loads(recipe_json))
     p.setup()
     return p
+
+
+def _quarantine(writer: ShardWriter, bad: Bad) -> None:
+    """Quarantine `bad`; input that JSON cannot hold (nested too deeply) is kept as its Python text instead."""
+    try:
+        writer.quarantine.write(bad.to_record())
+    except orjson.JSONEncodeError:
+        writer.quarantine.write(replace(bad, raw=repr(bad.raw)).to_record())
 
 
 def _reason_key(text: str) -> str:
@@ -70,51 +118,62 @@ def clean_shard(
     parent = os.getppid()
     last, sent_bytes, sent_docs = time.monotonic(), 0, 0
     t0 = time.perf_counter()
-    try:
-        for line, item in reader:
-            counts["input_records"] += 1
-            if isinstance(item, Bad):
-                writer.quarantine.write(item.to_record())
-                quarantine_reasons[_reason_key(item.error)] = quarantine_reasons.get(_reason_key(item.error), 0) + 1
-                counts["quarantined"] += 1
-            else:
-                original, n_in = item.text, len(item.text)
-                try:
-                    doc = pipeline.process(item)
-                except StepFailed as e:
-                    bad = Bad(
-                        shard.rels[0] if len(shard.rels) == 1 else item.id,
-                        line,
-                        str(e),
-                        {"id": item.id, "text": original, "meta": item.meta},
-                    )
-                    writer.quarantine.write(bad.to_record())
-                    quarantine_reasons[f"step {e.step} failed"] = quarantine_reasons.get(f"step {e.step} failed", 0) + 1
+    with _Budget(settings.budget) as budget:
+        try:
+            for line, item in reader:
+                counts["input_records"] += 1
+                if isinstance(item, Bad):
+                    _quarantine(writer, item)
+                    quarantine_reasons[_reason_key(item.error)] = quarantine_reasons.get(_reason_key(item.error), 0) + 1
                     counts["quarantined"] += 1
-                    continue
-                counts["chars_in"] += n_in
-                if doc.dropped:
-                    writer.dropped.write(doc.to_record())
-                    counts["dropped"] += 1
-                    drop_reasons[doc.dropped[1]] = drop_reasons.get(doc.dropped[1], 0) + 1
                 else:
-                    writer.kept(doc.partition).write(doc.to_record())
-                    counts["kept"] += 1
-                    counts["chars_out"] += len(doc.text)
-                    if doc.edits:
-                        counts["changed"] += 1
-            now = time.monotonic()
-            if now - last >= report_every:
-                last = now
-                if os.getppid() != parent:  # the run that started us is gone: stop, it will be redone
-                    os._exit(1)
-                if progress:
-                    progress(reader.progress - sent_bytes, counts["input_records"] - sent_docs)
-                    sent_bytes, sent_docs = reader.progress, counts["input_records"]
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+                    original, meta, n_in = item.text, dict(item.meta), len(item.text)
+                    try:
+                        budget.start()
+                        try:
+                            doc = pipeline.process(item)
+                        finally:
+                            budget.stop()
+                    except (StepFailed, DocTimeout) as e:
+                        if isinstance(e, DocTimeout):
+                            why, key = f"timeout: over {settings.budget:g} s in step {pipeline.current!r}", "timeout"
+                        else:
+                            why, key = str(e), f"step {e.step} failed"
+                        where = shard.rels[0] if len(shard.rels) == 1 else item.id
+                        _quarantine(writer, Bad(where, line, why, {"id": item.id, "text": original, "meta": meta}))
+                        quarantine_reasons[key] = quarantine_reasons.get(key, 0) + 1
+                        counts["quarantined"] += 1
+                        continue
+                    try:
+                        (writer.dropped if doc.dropped else writer.kept(doc.partition)).write(doc.to_record())
+                    except orjson.JSONEncodeError as e:
+                        where = shard.rels[0] if len(shard.rels) == 1 else item.id
+                        why = f"unwritable as JSON: {e} (meta nested too deeply?)"
+                        _quarantine(writer, Bad(where, line, why, {"id": item.id, "text": original, "meta": meta}))
+                        quarantine_reasons["unwritable as JSON"] = quarantine_reasons.get("unwritable as JSON", 0) + 1
+                        counts["quarantined"] += 1
+                        continue
+                    counts["chars_in"] += n_in
+                    if doc.dropped:
+                        counts["dropped"] += 1
+                        drop_reasons[doc.dropped[1]] = drop_reasons.get(doc.dropped[1], 0) + 1
+                    else:
+                        counts["kept"] += 1
+                        counts["chars_out"] += len(doc.text)
+                        if doc.edits:
+                            counts["changed"] += 1
+                now = time.monotonic()
+                if now - last >= report_every:
+                    last = now
+                    if os.getppid() != parent:  # the run that started us is gone: stop, it will be redone
+                        os._exit(1)
+                    if progress:
+                        progress(reader.progress - sent_bytes, counts["input_records"] - sent_docs)
+                        sent_bytes, sent_docs = reader.progress, counts["input_records"]
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
     counts["bytes_in"] = shard.size
     if progress:
         progress(shard.size - sent_bytes, counts["input_records"] - sent_docs)

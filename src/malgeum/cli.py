@@ -32,6 +32,7 @@ def _clean(a: argparse.Namespace) -> int:
         progress=not a.quiet,
         engine=a.engine,
         address=a.address,
+        time_budget=a.time_budget,
     )
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept ({stats['changed']:,} changed), "
@@ -159,6 +160,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     _page_options(c)
+    c.add_argument(
+        "--time-budget",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="a document that takes longer in the steps is quarantined (reason: timeout); 0: no limit (60)",
+    )
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
     c.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray")
     c.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")

@@ -17,6 +17,7 @@ class Pipeline:
             raise ValueError(f"step names must be unique, got {names}")
         self.steps = steps
         self._ready = False
+        self.current = ""  # the step at work, for a time budget that interrupts it
 
     @classmethod
     def from_recipe(cls, recipe: dict[str, Any] | list[Any] | None = None) -> Pipeline:
@@ -32,6 +33,7 @@ class Pipeline:
         """One document through every step. A step that raises is named in the error."""
         self.setup()
         for step in self.steps:
+            self.current = step.name
             try:
                 step.process(doc)
             except Exception as e:

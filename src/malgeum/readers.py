@@ -195,12 +195,47 @@ class _Counting(io.RawIOBase):
         return n
 
 
+class _Zstd(io.RawIOBase):
+    """Decompresses concatenated zstd frames, and says so when the input ends inside one: zstandard's
+    stream_reader returns a short read for a cut file, which would lose its end without a word."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.frame = zstandard.ZstdDecompressor().decompressobj()
+        self.pending = b""
+        self.offset = 0  # of the next byte of `pending` to hand out
+        self.started = False  # input seen for the current frame
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while self.offset >= len(self.pending):
+            self.pending, self.offset = b"", 0
+            chunk = self.raw.read(1 << 20)
+            if not chunk:
+                if self.started and not self.frame.eof:
+                    raise EOFError("compressed file ended in the middle of a zstd frame (truncated)")
+                return 0
+            while chunk:
+                self.started = True
+                self.pending += self.frame.decompress(chunk)
+                chunk = b""
+                if self.frame.eof:  # the next frame starts in what this one did not use
+                    chunk = self.frame.unused_data
+                    self.frame = zstandard.ZstdDecompressor().decompressobj()
+                    self.started = False
+        n = min(len(b), len(self.pending) - self.offset)
+        b[:n] = memoryview(self.pending)[self.offset : self.offset + n]
+        self.offset += n
+        return n
+
+
 def _open_stream(path: str, counter: _Counting) -> BinaryIO:
     if path.endswith(".gz"):
         return gzip.GzipFile(fileobj=io.BufferedReader(counter))  # type: ignore[return-value]
     if path.endswith(".zst"):
-        reader = zstandard.ZstdDecompressor().stream_reader(io.BufferedReader(counter))
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
+        return io.BufferedReader(_Zstd(io.BufferedReader(counter)))  # type: ignore[arg-type,return-value]
     return io.BufferedReader(counter)  # type: ignore[return-value]
 
 

@@ -42,20 +42,21 @@ class _Part:
         self._pq: pq.ParquetWriter | None = None
 
     def write(self, record: dict[str, Any]) -> None:
-        self.count += 1
+        """Raises orjson.JSONEncodeError, writing nothing, for a record JSON cannot hold (meta nested too deep)."""
         if self.fmt == "jsonl":
+            line = orjson.dumps(record) + b"\n"
             if self._fh is None:
                 self.tmp.parent.mkdir(parents=True, exist_ok=True)
                 # no name and no time in the gzip header: the same records give the same bytes, whenever written
                 self._raw = open(self.tmp, "wb")
                 self._fh = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self._raw, mtime=0)
-            self._fh.write(orjson.dumps(record) + b"\n")  # type: ignore[union-attr]
+            self._fh.write(line)  # type: ignore[union-attr]
         else:
-            self._rows.append(
-                {"id": record["id"], "text": record["text"], "meta": orjson.dumps(record["meta"]).decode()}
-            )
+            meta = orjson.dumps(record["meta"]).decode()
+            self._rows.append({"id": record["id"], "text": record["text"], "meta": meta})
             if len(self._rows) >= 2048:
                 self._flush_rows()
+        self.count += 1
 
     def _flush_rows(self) -> None:
         if not self._rows:

@@ -51,8 +51,12 @@ def run(
     chunk_bytes: int = CHUNK_BYTES,
     engine: str = "local",
     address: str | None = None,
+    time_budget: float = 60.0,
 ) -> dict[str, Any]:
     """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats.
+
+    `time_budget` is the seconds one document may spend in the steps before it is quarantined (reason
+    `timeout`) instead of holding a worker; 0 lifts the limit.
 
     `engine="ray"` cleans the shards on a Ray cluster (`address`, or a local one of `workers` CPUs) instead
     of the local process pool; everything else (shards, writing, resume, stats) is the same code.
@@ -74,7 +78,9 @@ def run(
         from malgeum.dedup import run as dedup
 
         stage = out / "stage-clean"
-        first = run(inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes, engine, address)
+        first = run(
+            inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes, engine, address, time_budget
+        )
         second = dedup(
             [str(stage / "kept")],
             out,
@@ -96,7 +102,7 @@ def run(
         "fields": asdict(fields),
     }
     output.prepare(out, identity, recipes.dump(recipe), overwrite)
-    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields)
+    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
     todo = [s for s in shards if not output.is_done(out, s.name)]
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = tqdm(
