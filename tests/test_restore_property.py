@@ -48,6 +48,8 @@ STEP_NAMES = [
     "repeats",
     "min_length",
 ]
+# the rest of the per-document steps: scoring models, language ID, personal data, the quality filters
+MORE_STEPS = ["salad", "pii", "lid", "gopher_quality", "gopher_repetition", "fineweb_quality", "c4"]
 
 texts = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
@@ -75,3 +77,10 @@ def test_output_plus_edits_restores_the_input(text, names):
     # every removed string is what the step saw at those offsets: lengths agree
     for e in doc.edits:
         assert e.end - e.start == len(e.removed)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts, names=st.lists(st.sampled_from(STEP_NAMES + MORE_STEPS), min_size=1, max_size=6, unique=True))
+def test_no_step_crashes_and_restore_holds_with_every_step(text, names):
+    doc = _pipeline(names).process(Document("d", text))
+    assert restore(orjson.loads(orjson.dumps(doc.to_record()))) == text
