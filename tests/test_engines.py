@@ -133,3 +133,13 @@ def test_dedup_command_on_ray(duplicated, tmp_path, capsys):
         dedup([str(duplicated)], tmp_path / "more", against=out / "index")
     with pytest.raises(ValueError, match="local engine"):
         dedup([str(duplicated)], tmp_path / "more", against=out / "index", engine="ray")
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_the_time_budget_holds_on_ray(source, tmp_path):
+    pytest.importorskip("ray")
+    stats = local.run([str(source)], tmp_path / "out", workers=2, progress=False, engine="ray", time_budget=1e-6)
+    # a microsecond is too little for any document: every one is quarantined as a timeout, none hangs or is lost
+    assert stats["balanced"] and stats["kept"] == stats["dropped"] == 0
+    assert stats["quarantine_reasons"]["timeout"] == 240 and stats["quarantined"] == 244

@@ -63,11 +63,11 @@ def _committed(folder: Path) -> bool:
     return folder.exists() and any(folder.rglob("part-*.gz"))
 
 
-def test_a_killed_cleaning_actor_loses_and_doubles_nothing(source, tmp_path):
+def test_a_killed_cleaning_task_loses_and_doubles_nothing(source, tmp_path):
     pytest.importorskip("ray")
     ref = local.run([str(source)], tmp_path / "ref", workers=2, progress=False, chunk_bytes=100_000)
     out = tmp_path / "ray"
-    killer = _Killer(("_CleanShards", ".submit"), lambda: _committed(out / "kept"))
+    killer = _Killer(("_clean_shard_task",), lambda: _committed(out / "kept"))
     killer.start()
     try:
         got = local.run([str(source)], out, workers=2, progress=False, chunk_bytes=100_000, engine="ray")

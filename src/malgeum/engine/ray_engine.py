@@ -1,8 +1,13 @@
-"""The Ray engine: the same shards and the same `clean_shard`, run by Ray Data actors.
+"""The Ray engine: the same shards and the same `clean_shard`, run by Ray Data tasks.
 
-Each actor builds the recipe's steps once (models load in `setup()` there, nothing heavy is pickled) and
-cleans whole shards, writing them atomically as the local engine does, so a run stopped anywhere resumes
-without holes or duplicates: finished shards are skipped, unfinished ones are written again from the start.
+Each Ray worker process builds the recipe's steps once (models load in `setup()` there, cached for every
+later shard it gets; nothing heavy is pickled) and cleans whole shards, writing them atomically as the local
+engine does, so a run stopped anywhere resumes without holes or duplicates: finished shards are skipped,
+unfinished ones are written again from the start.
+
+Tasks, not actors: Ray Data calls an actor's function outside the process's main thread, where no signal
+arrives, so the per-document time budget (SIGALRM) could not interrupt a hanging step there. A task runs on
+the main thread of a worker process that Ray reuses, which keeps both: steps set up once, and the budget.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from malgeum.cleaning import Settings, _pipeline, clean_shard
+from malgeum.cleaning import Settings, clean_shard
 from malgeum.readers import Shard
 
 
@@ -28,15 +33,10 @@ def connect(workers: int | None, address: str | None, progress: bool = False) ->
     ray.data.DataContext.get_current().enable_progress_bars = progress
 
 
-class _CleanShards:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        _pipeline(settings.recipe_json)  # build and set up the steps once per actor
-
-    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        shard = Shard(**row["shard"])
-        stats = clean_shard(shard, self.settings)
-        return {"name": shard.name, "bytes": shard.size, "docs": stats["input_records"]}
+def _clean_shard_task(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    shard = Shard(**row["shard"])
+    stats = clean_shard(shard, settings)  # builds the steps on this worker's first shard only (cached)
+    return {"name": shard.name, "bytes": shard.size, "docs": stats["input_records"]}
 
 
 def clean_shards(
@@ -49,9 +49,9 @@ def clean_shards(
     connect(workers, address)
     ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
     done = ds.map(
-        _CleanShards,
-        fn_constructor_args=(settings,),
-        compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(todo)))),
+        _clean_shard_task,
+        fn_kwargs={"settings": settings},
+        compute=ray.data.TaskPoolStrategy(size=max(1, min(workers, len(todo)))),
         num_cpus=1,
     )
     for row in done.iter_rows():
