@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import orjson
 import pytest
 from test_run import _output_bytes, _synth, stats
 
@@ -96,3 +97,40 @@ def test_a_full_disk_fails_loudly_and_spares_finished_shards(tmp_path, monkeypat
     monkeypatch.undo()  # space freed: the same command finishes the run
     assert main(["clean", str(src), "-o", str(out), "--workers", "1", "-q"]) == 0
     assert _output_bytes(out) == _output_bytes(ref)
+
+
+ORPHAN = """
+import fcntl, sys, time
+from pathlib import Path
+stats, marker = Path(sys.argv[1]), sys.argv[2]
+with open(stats / ".part-00000.lock", "w") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    print("locked", flush=True)
+    time.sleep(1.0)
+    (stats / "part-00000.json").write_bytes(Path(marker).read_bytes())  # the orphan finishes the shard
+"""
+
+
+def test_a_shard_an_orphan_finishes_is_left_to_it(tmp_path):
+    """A worker of a killed run may still be finishing a shard when the rerun reaches it: the rerun waits for
+    it and keeps its files, instead of deleting files the orphan is about to mark done."""
+    from malgeum.cleaning import Settings, clean_shard
+    from malgeum.readers import plan
+
+    src = _synth(tmp_path, 60, files=1)
+    out = tmp_path / "out"
+    local.run([str(src)], out, workers=1, progress=False)
+    marker = out / "stats" / "part-00000.json"
+    saved = tmp_path / "marker.json"
+    saved.write_bytes(marker.read_bytes())
+    marker.unlink()  # finished files, no marker yet: the moment between the orphan's commit and its marker
+    kept = out / "kept" / "part-00000.jsonl.gz"
+    before = kept.stat().st_mtime_ns
+    orphan = subprocess.Popen([sys.executable, "-c", ORPHAN, str(out / "stats"), str(saved)], stdout=subprocess.PIPE)
+    assert orphan.stdout.readline().strip() == b"locked"
+    t = time.perf_counter()
+    recipe = orjson.loads((out / "run.json").read_bytes())["recipe"]
+    stats = clean_shard(plan([str(src)])[0], Settings(str(out), orjson.dumps(recipe).decode()))
+    assert time.perf_counter() - t >= 0.5  # it waited for the orphan
+    assert orphan.wait() == 0
+    assert kept.stat().st_mtime_ns == before and stats == orjson.loads(saved.read_bytes())

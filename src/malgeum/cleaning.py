@@ -5,6 +5,7 @@ Engines (local process pool, Ray) only decide where this runs.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -107,6 +108,23 @@ def clean_shard(
             shutil.rmtree(stage, ignore_errors=True)
         return stats
     out = Path(settings.out)
+    # One writer per shard at a time. A worker of a killed run lives on until it notices (a fifth of a second)
+    # and may finish this very shard meanwhile: without the lock, a new attempt could delete the files the
+    # orphan had just completed and marked done. The lock goes with its process, however that ends.
+    (out / "stats").mkdir(parents=True, exist_ok=True)
+    with open(out / "stats" / f".{shard.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if output.is_done(out, shard.name):  # the orphan finished it
+            stats = orjson.loads(output.shard_stats_path(out, shard.name).read_bytes())  # type: ignore[union-attr]
+            if progress:
+                progress(shard.size, stats["input_records"])
+            return stats
+        return _clean_shard(shard, settings, out, progress, report_every)
+
+
+def _clean_shard(
+    shard: Shard, settings: Settings, out: Path, progress: Progress | None, report_every: float
+) -> dict[str, Any]:
     pipeline = _pipeline(settings.recipe_json)
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
