@@ -5,6 +5,7 @@ OUT/recipe.yaml       the recipe actually used
 OUT/kept/part-N.*     cleaned documents          OUT/dropped/part-N.*   dropped documents + reason
 OUT/quarantine/part-N.jsonl.gz   input that could not be read (source file, line, error, raw input)
 OUT/stats/part-N.json per-shard counts; written last, it marks the shard complete
+OUT/stats/.part-N.lock held by the one worker writing shard N
 OUT/stats.json        the whole run: counts, balance, per-step stats
 """
 
