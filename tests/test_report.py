@@ -144,3 +144,20 @@ def test_inspect_serves_the_same_report(run_out):
     else:
         raise AssertionError("inspect did not answer")
     assert "malgeum report" in page and "Inspector" in page
+
+
+def test_the_report_of_a_dedup_run_plots_its_clusters(tmp_path):
+    from malgeum.dedup import run as dedup
+
+    text = "서울시는 내년부터 심야버스 노선을 북부 지역까지 늘리기로 했다고 25일 밝혔다. 새 노선은 자정부터 운행된다."
+    rows = [
+        {"id": "a", "text": text},
+        {"id": "b", "text": text},
+        {"id": "c", "text": "전혀 다른 기사의 본문이다. " * 5},
+    ]
+    (tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    dedup([str(tmp_path / "in.jsonl")], tmp_path / "out")
+    data = report.collect(tmp_path / "out")
+    assert data["clusters"] == {2: 1, 1: 1} and data["langs"]["ko"] == 2
+    page = report.render(data)
+    assert "size 2" in page and "dedup.exact" in page
