@@ -63,6 +63,22 @@ def test_by_language_routes_kept_documents(tmp_path):
     assert sum(1 for _ in (out / "kept").rglob("*.jsonl.gz")) == 3
 
 
+def test_by_language_with_a_recipe_ending_in_dedup(tmp_path):
+    src = tmp_path / "in.jsonl"
+    texts = [KO, EN, JA, KO, EN + " ", KO]  # copies of KO and EN, one with a trailing space
+    src.write_bytes(b"".join(orjson.dumps({"id": i, "text": t}) + b"\n" for i, t in enumerate(texts)))
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("steps:\n  - normalize_whitespace\n  - dedup: {}\n")
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q", "--by-language", "--recipe", str(recipe)]) == 0
+    found = {}
+    for f in sorted((out / "kept").rglob("*.jsonl.gz")):
+        found.setdefault(f.parent.name, []).extend(orjson.loads(line)["id"] for line in gzip.open(f))
+    assert found == {"lang=ko": ["0"], "lang=en": ["1"], "lang=ja": ["2"]}
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["balanced"] and stats["kept"] == 3 and stats["dropped"] == 3
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "value"),
     [

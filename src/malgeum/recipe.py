@@ -149,9 +149,7 @@ def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
     gets it after its last normalisation step (before it, mojibake would confuse the identifier)."""
     entries = parse(recipe)
     kinds = [k for k, _ in entries]
-    if kinds[-1] == "dedup":
-        raise RecipeError("--by-language cannot be combined with a recipe that ends in dedup yet")
-    if "lid" not in kinds:
+    if "lid" not in kinds:  # (a closing dedup keeps the kept/lang=<code>/ folders of what it reads)
         at = max((i + 1 for i, k in enumerate(kinds) if k.startswith(("normalize_", "fix_"))), default=0)
         entries.insert(at, ("lid", {}))
     return set_param(_recipe(entries), "lid", "route", True)

@@ -99,6 +99,7 @@ class Resolver:
         rules: dict[str, dict[str, int]] = {}
         o = first
         writer = ShardWriter(out, shard.name)
+        partition = hive_partition(shard.rels[0])
         try:
             for _, item in ShardReader(shard, fields):
                 counts["input_records"] += 1
@@ -120,7 +121,7 @@ class Resolver:
                 else:
                     self._cut_frequent(doc, rules)
                     counts["changed"] += bool(doc.edits)  # by this run or an earlier one (a clean)
-                    writer.kept().write(doc.to_record())
+                    writer.kept(partition).write(doc.to_record())
                     counts["kept"] += 1
                     counts["chars_out"] += len(doc.text)
                 o += 1
@@ -156,6 +157,12 @@ class Resolver:
             r["cuts"] += len(cuts)
             r["chars"] += removed
             r["docs"] += 1
+
+
+def hive_partition(rel: str) -> str:
+    """`lang=ko` of `lang=ko/part-00003.jsonl.gz`: partition folders (name=value) of the input are kept."""
+    folders = Path(rel).parent.parts
+    return "/".join(folders) if folders and all("=" in f for f in folders) else ""
 
 
 def add_up(parts: list[tuple[dict[str, int], dict[str, dict[str, int]]]]) -> tuple[dict, dict]:
