@@ -41,7 +41,7 @@ after repairs to the main pier were finished ahead of schedule.</p>
 </body></html>"""
 
 
-def _record(url: str, body: bytes, content_type: str, record_type: str = "response") -> bytes:
+def _record(url: str, body: bytes, content_type: str, record_type: str = "response", http_extra: str = "") -> bytes:
     from fastwarc.warc import WarcRecord, WarcRecordType
 
     r = WarcRecord()
@@ -50,13 +50,17 @@ def _record(url: str, body: bytes, content_type: str, record_type: str = "respon
     if record_type in ("response", "request"):
         r.headers["Content-Type"] = f"application/http; msgtype={record_type}"
         head = "HTTP/1.1 200 OK" if record_type == "response" else "GET / HTTP/1.1"
-        r.set_bytes_content(f"{head}\r\nContent-Type: {content_type}\r\n\r\n".encode() + body)
+        r.set_bytes_content(f"{head}\r\nContent-Type: {content_type}\r\n{http_extra}\r\n".encode() + body)
     else:
         r.headers["Content-Type"] = content_type
         r.set_bytes_content(body)
     out = io.BytesIO()
     r.write(out)
     return out.getvalue()
+
+
+def _chunked(body: bytes) -> bytes:
+    return f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
 
 
 def _warc(path: Path, records: list[bytes], truncate_last: int = 0) -> Path:
@@ -80,6 +84,16 @@ def crawl(tmp_path) -> Path:
         _record("https://harbour.example/ferry", ENGLISH.encode(), "text/html; charset=ISO-8859-1"),  # lies
         _record("https://malgeum.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"),
         _record("https://malgeum.example/junk", bytes(range(128, 256)) * 8, "text/html"),
+        # as wget and many crawlers store them: the body still gzip-encoded (and chunked)
+        _record(
+            "https://malgeum.example/news/4",
+            _chunked(gzip.compress(ENGLISH.encode())),
+            "text/html",
+            http_extra="Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+        ),
+        _record(
+            "https://malgeum.example/news/5", b"not gzip at all", "text/html", http_extra="Content-Encoding: gzip\r\n"
+        ),
         _record("https://malgeum.example/news/3", NEWS.encode(), "text/html"),
     ]
     _warc(folder / "crawl.warc.gz", records, truncate_last=40)
@@ -96,7 +110,9 @@ def test_warc_records_become_documents_with_their_metadata(crawl):
         "https://malgeum.example/news/1",
         "https://malgeum.example/news/2",
         "https://harbour.example/ferry",
+        "https://malgeum.example/news/4",
     }
+    assert "ferry service to the northern islands" in docs["https://malgeum.example/news/4"].text
     one = docs["https://malgeum.example/news/1"]
     assert one.id.startswith("urn:uuid:") and one.meta["warc_record_id"] == one.id and one.meta["date"]
     assert "심야버스 노선을 북부 지역까지 늘리기로" in one.text and "30분 간격으로" in one.text
@@ -106,14 +122,14 @@ def test_warc_records_become_documents_with_their_metadata(crawl):
     ferry = docs["https://harbour.example/ferry"]
     assert "ferry service to the northern islands" in ferry.text
     reasons = sorted(b.error.split(":")[0] for b in bad)
-    assert reasons == ["not HTML", "truncated WARC record", "undecodable page"], reasons
+    assert reasons == ["not HTML", "truncated WARC record", "undecodable HTTP body", "undecodable page"], reasons
     assert all(b.extra["url"] and b.extra["warc_record_id"] for b in bad)
 
 
 def test_a_crawl_runs_through_the_recipe_and_balances(crawl, tmp_path):
     out = tmp_path / "out"
     stats = local.run([str(crawl)], out, workers=1, progress=False)
-    assert stats["balanced"] and stats["input_records"] == 6 and stats["quarantined"] == 3
+    assert stats["balanced"] and stats["input_records"] == 8 and stats["quarantined"] == 4
     kept = {r["meta"]["url"]: r for sub, r in iter_records(out) if sub == "kept"}
     news = kept["https://malgeum.example/news/1"]
     assert "gildong@malgeum.example" not in news["text"] and "무단전재" not in news["text"]
@@ -131,7 +147,12 @@ def test_a_crawl_runs_through_the_recipe_and_balances(crawl, tmp_path):
         assert leftover not in news["text"], leftover
     assert {"ko.nav.widget"} <= set(removed), removed
     q = [r for _, r in iter_records(out, ("quarantine",))]
-    assert {r["error"].split(":")[0] for r in q} == {"not HTML", "truncated WARC record", "undecodable page"}
+    assert {r["error"].split(":")[0] for r in q} == {
+        "not HTML",
+        "truncated WARC record",
+        "undecodable HTTP body",
+        "undecodable page",
+    }
     assert all(r["source"] == "crawl.warc.gz" and r["line"] for r in q)
 
 
@@ -163,6 +184,29 @@ def test_extractors_keep_the_story_and_leave_the_menu(extractor):
     assert "첫 버스는 3월에 서울역에서 출발할 예정이다." in text
     assert "청소년보호정책" not in text
     assert "\n" in text  # blocks stay lines, for the line rules
+
+
+def test_http_bodies_as_crawlers_store_them():
+    import zlib
+
+    from malgeum.html import http_body
+
+    page = "<p>본문</p>".encode()
+    assert http_body(_chunked(gzip.compress(page)), "chunked", "gzip") == page
+    raw_deflate = zlib.compressobj(wbits=-15)
+    assert http_body(raw_deflate.compress(page) + raw_deflate.flush(), None, "deflate") == page
+    assert http_body(page, None, "identity") == page
+    import brotli
+
+    assert http_body(brotli.compress(page), None, "br") == page
+    with pytest.raises(ValueError, match="brotli"):
+        http_body(page, None, "br")
+    with pytest.raises(ValueError, match="unsupported"):
+        http_body(page, None, "zstd-or-whatever")
+    with pytest.raises(ValueError, match="cut short"):
+        http_body(_chunked(page)[:8], "chunked", None)
+    with pytest.raises(zlib.error):
+        http_body(gzip.compress(page)[:-10], None, "gzip")
 
 
 def test_decoding():

@@ -8,6 +8,7 @@ share bars, bylines, captions' credits) cut what the extractor let through, with
 from __future__ import annotations
 
 import re
+import zlib
 
 EXTRACTORS = ("resiliparse", "trafilatura")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -99,6 +100,47 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None) -
     else:
         raise ValueError(f"extractor must be one of {EXTRACTORS}, not {extractor!r}")
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def http_body(raw: bytes, transfer_encoding: str | None, content_encoding: str | None) -> bytes:
+    """A stored HTTP body as the page's bytes: de-chunked and decompressed as its headers say (crawlers such as
+    wget store bodies as they came over the wire; Common Crawl stores them decoded and renames the headers)."""
+    if transfer_encoding and "chunked" in transfer_encoding.lower():
+        raw = _dechunk(raw)
+    encoding = (content_encoding or "").strip().lower()
+    if encoding in ("", "identity", "none"):
+        return raw
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompress(raw, 47)  # a gzip or zlib header
+    if encoding == "deflate":
+        try:
+            return zlib.decompress(raw)
+        except zlib.error:
+            return zlib.decompress(raw, -15)  # raw deflate, as some servers send it
+    if encoding == "br":
+        import brotli
+
+        try:
+            return brotli.decompress(raw)
+        except brotli.error as e:
+            raise ValueError(f"brotli: {e}") from e
+    raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _dechunk(raw: bytes) -> bytes:
+    parts, pos = [], 0
+    while True:
+        eol = raw.find(b"\r\n", pos, pos + 1024)
+        if eol < 0:
+            raise ValueError("chunked body cut short or malformed")
+        size = int(raw[pos:eol].split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            return b"".join(parts)
+        start = eol + 2
+        if start + size > len(raw):
+            raise ValueError("chunked body cut short")
+        parts.append(raw[start : start + size])
+        pos = start + size + 2
 
 
 def is_html(content_type: str | None) -> bool:

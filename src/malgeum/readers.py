@@ -400,6 +400,8 @@ class ShardReader:
 
         n = 0
         with storage.open_input(path, buffered=True) as f:  # FastWARC seeks: no counting wrapper
+            # FastWARC's own body decoding (auto_decode) ends the whole file at the first body it cannot decode,
+            # without an error: bodies are decoded per record instead (html.http_body)
             records = ArchiveIterator(
                 f, record_types=WarcRecordType.response | WarcRecordType.resource, parse_http=True
             )
@@ -427,6 +429,12 @@ class ShardReader:
         body = rec.reader.read()
         if len(body) < rec.content_length:
             return Bad(rel, n, f"truncated WARC record: {len(body)} of {rec.content_length} bytes", None, meta)
+        if rec.is_http:
+            get = rec.http_headers.get
+            try:
+                body = html.http_body(body, get("Transfer-Encoding"), get("Content-Encoding"))
+            except (ValueError, zlib.error) as e:  # a body its declared encoding cannot decode, or cut short in it
+                return Bad(rel, n, f"undecodable HTTP body: {e}", None, meta)
         if not html.is_html(content_type):
             return Bad(rel, n, f"not HTML: {content_type}", None, {**meta, "content_type": content_type})
         return self._page(body, rel, n, rec.http_charset if rec.is_http else None, meta)
