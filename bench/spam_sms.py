@@ -43,7 +43,7 @@ CONVERTER_LINE = re.compile(r"\n(?:SMS|MMS|LMS|URLCB)/[^\n]*\Z")
 
 
 def in_split(doc_id: str, split: str) -> bool:
-    return split == "all" or (xxhash.xxh64_intdigest(doc_id) % 2 == 0) == (split == "dev")
+    return split == "all" or (xxhash.xxh64_intdigest(str(doc_id).encode()) % 2 == 0) == (split == "dev")
 
 
 def load_kisa(split: str, limit: int | None) -> dict[str, list[tuple[str, str]]]:
