@@ -136,40 +136,39 @@ def _clean_shard(
     parent = os.getppid()
     last, sent_bytes, sent_docs = time.monotonic(), 0, 0
     t0 = time.perf_counter()
+
+    def quarantine(bad: Bad, key: str) -> None:
+        _quarantine(writer, bad)
+        quarantine_reasons[key] = quarantine_reasons.get(key, 0) + 1
+        counts["quarantined"] += 1
+
     with _Budget(settings.budget) as budget:
         try:
             for line, item in reader:
                 counts["input_records"] += 1
                 if isinstance(item, Bad):
-                    _quarantine(writer, item)
-                    quarantine_reasons[_reason_key(item.error)] = quarantine_reasons.get(_reason_key(item.error), 0) + 1
-                    counts["quarantined"] += 1
+                    quarantine(item, _reason_key(item.error))
                 else:
                     original, meta, n_in = item.text, dict(item.meta), len(item.text)
+                    where = shard.rels[0] if len(shard.rels) == 1 else item.id
+                    raw = {"id": item.id, "text": original, "meta": meta}
                     try:
                         budget.start()
                         try:
                             doc = pipeline.process(item)
                         finally:
                             budget.stop()
-                    except (StepFailed, DocTimeout) as e:
-                        if isinstance(e, DocTimeout):
-                            why, key = f"timeout: over {settings.budget:g} s in step {pipeline.current!r}", "timeout"
-                        else:
-                            why, key = str(e), f"step {e.step} failed"
-                        where = shard.rels[0] if len(shard.rels) == 1 else item.id
-                        _quarantine(writer, Bad(where, line, why, {"id": item.id, "text": original, "meta": meta}))
-                        quarantine_reasons[key] = quarantine_reasons.get(key, 0) + 1
-                        counts["quarantined"] += 1
-                        continue
-                    try:
                         (writer.dropped if doc.dropped else writer.kept(doc.partition)).write(doc.to_record())
+                    except DocTimeout:
+                        why = f"timeout: over {settings.budget:g} s in step {pipeline.current!r}"
+                        quarantine(Bad(where, line, why, raw), "timeout")
+                        continue
+                    except StepFailed as e:
+                        quarantine(Bad(where, line, str(e), raw), f"step {e.step} failed")
+                        continue
                     except orjson.JSONEncodeError as e:
-                        where = shard.rels[0] if len(shard.rels) == 1 else item.id
                         why = f"unwritable as JSON: {e} (meta nested too deeply?)"
-                        _quarantine(writer, Bad(where, line, why, {"id": item.id, "text": original, "meta": meta}))
-                        quarantine_reasons["unwritable as JSON"] = quarantine_reasons.get("unwritable as JSON", 0) + 1
-                        counts["quarantined"] += 1
+                        quarantine(Bad(where, line, why, raw), "unwritable as JSON")
                         continue
                     counts["chars_in"] += n_in
                     if doc.dropped:

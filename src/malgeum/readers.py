@@ -383,15 +383,14 @@ class ShardReader:
         return Document(id=doc_id, text=text, meta=meta)
 
     def _html(self, path: str, rel: str) -> Document | Bad:
-        data = storage.read_bytes(storage.location(path))
-        self.progress += len(data)
-        try:
-            if path.endswith(".gz"):
-                data = gzip.decompress(data)
-            elif path.endswith(".zst"):
-                data = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read()
-        except (OSError, EOFError, zlib.error, zstandard.ZstdError) as e:
-            return Bad(rel, None, f"unreadable compressed file: {type(e).__name__}: {e}")
+        with storage.open_input(path) as raw_file:
+            counter = _Counting(raw_file)  # type: ignore[arg-type]
+            try:
+                data = _open_stream(path, counter).read()  # the JSONL reader's decompression, cut files included
+            except (OSError, EOFError, zlib.error, zstandard.ZstdError) as e:
+                return Bad(rel, None, f"unreadable compressed file: {type(e).__name__}: {e}")
+            finally:
+                self.progress += counter.count
         return self._page(data, rel, None, None, {"source": rel})
 
     def _warc(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:

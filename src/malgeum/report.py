@@ -44,9 +44,8 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
     seen = 0
     for sub, rec in iter_records(out):
         doc = Document.from_record(rec)
-        spans = trace(doc.text, doc.edits)
-        original = sum(len(s.text) for s in spans)
-        before.append(original)
+        # each edit put `inserted` where `removed` was: the input's length without rebuilding the input
+        before.append(len(doc.text) + sum(len(e.removed) - len(e.inserted) for e in doc.edits))
         after.append(0 if sub == "dropped" else len(doc.text))
         if sub == "kept":  # as a lid step recorded it, or detected here
             langs[str(doc.scores.get("lang") or detect(doc.text[:2000])[0])] += 1
@@ -64,11 +63,10 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
             elif (j := rng.randrange(k)) < SAMPLES_PER_RULE:
                 samples[e.rule][j] = piece
         seen += 1
-        entry = _doc_entry(doc, sub, spans)
-        if len(docs) < max_docs:
-            docs.append(entry)
+        if len(docs) < max_docs:  # only a sampled document is traced and drawn
+            docs.append(_doc_entry(doc, sub))
         elif (j := rng.randrange(seen)) < max_docs:
-            docs[j] = entry
+            docs[j] = _doc_entry(doc, sub)
     return {
         "stats": stats,
         "langs": langs,
@@ -82,11 +80,11 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
     }
 
 
-def _doc_entry(doc: Document, sub: str, spans: list) -> dict[str, Any]:
+def _doc_entry(doc: Document, sub: str) -> dict[str, Any]:
     edits: list[Any] = []
     index: dict[int, int] = {}
     shown, used = [], 0
-    for s in spans:
+    for s in trace(doc.text, doc.edits):
         if used >= MAX_CHARS:
             shown.append(["…", -1])
             break

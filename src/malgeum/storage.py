@@ -58,10 +58,8 @@ def write_bytes(path: Location, data: bytes) -> None:
         fs.pipe_file(p, data)
 
 
-def remove_tree(path: Location) -> None:
-    if isinstance(path, Path):
-        return
-    fs, p = _fs(path)
+def remove_tree(url: str) -> None:
+    fs, p = _fs(url)
     if fs.exists(p):
         fs.rm(p, recursive=True)
 

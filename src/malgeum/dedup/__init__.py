@@ -21,9 +21,9 @@ from tqdm import tqdm
 
 from malgeum.dedup.index import Spill, UnionFind, group_edges
 from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, cluster_sizes, frequent_keys, save_resolution
-from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys
+from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.document import Document
-from malgeum.readers import Bad, Fields, ShardReader, plan
+from malgeum.readers import Fields, ShardReader, plan
 from malgeum.writers import atomic_write_bytes
 
 
@@ -118,10 +118,8 @@ def run(
 
     def flush(batch: list[Document]) -> None:
         nonlocal n, t_sig
-        if not batch:
-            return
         t = time.perf_counter()
-        k = batch_keys(batch, settings, settings.keep_field)
+        k = batch_keys(batch, settings)
         t_sig += time.perf_counter() - t
         ords = np.arange(n, n + len(batch), dtype=np.int64)
         n += len(batch)
@@ -136,22 +134,14 @@ def run(
             spills["lines"].add(k.line_keys, ords[k.line_docs])
 
     # pass 1: keys of every document
-    batch: list[Document] = []
-    bar = _bar("keys", size, progress)
+    bar, done = _bar("keys", size, progress), 0
     for shard in shards:
-        reader, seen = ShardReader(shard, fields), 0
-        for _, item in reader:
-            if reader.progress - seen >= 1 << 20:
-                bar.update(reader.progress - seen)
-                seen = reader.progress
-            if isinstance(item, Bad):
-                continue  # pass 2 quarantines it
-            batch.append(item)
-            if len(batch) >= settings.batch:
-                flush(batch)
-                batch = []
-    flush(batch)
-    bar.update(size - bar.n)
+        reader = ShardReader(shard, fields)
+        for batch in document_batches(reader, settings.batch):
+            flush(batch)
+            bar.update(done + reader.progress - bar.n)
+        done += shard.size
+        bar.update(done - bar.n)
     bar.close()
     for s in spills.values():
         s.close()
@@ -229,18 +219,21 @@ def unique_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.unique(np.stack([a, b], axis=1), axis=0)
 
 
-def similar(pairs: np.ndarray, columns: Columns, threshold: float) -> np.ndarray:
-    """The pairs whose signatures agree on `threshold` of their rows or more (estimated Jaccard)."""
-    if not len(pairs):
-        return pairs
+def agreement(pairs: np.ndarray, columns: Columns) -> np.ndarray:
+    """The share of signature rows each pair agrees on: its estimated Jaccard."""
     # in slices: the rows of a million pairs would take a gigabyte at once
-    sim = np.concatenate(
+    return np.concatenate(
         [
             (columns.take("sig", pairs[i : i + 16384, 0]) == columns.take("sig", pairs[i : i + 16384, 1])).mean(axis=1)
             for i in range(0, len(pairs), 16384)
         ]
+        or [np.zeros(0)]
     )
-    return pairs[sim >= threshold]
+
+
+def similar(pairs: np.ndarray, columns: Columns, threshold: float) -> np.ndarray:
+    """The pairs whose estimated Jaccard is `threshold` or more."""
+    return pairs[agreement(pairs, columns) >= threshold] if len(pairs) else pairs
 
 
 def finish(

@@ -47,12 +47,16 @@ class Spill:
         """Per partition: (ordinals sorted by key, the keys, the start index of each run of equal keys)."""
         for p in range(self.partitions):
             pairs = np.fromfile(self.folder / f"p{p:04d}.bin", dtype=PAIR)
-            if len(pairs) < 2:
-                continue
-            pairs.sort(order=["key", "doc"])
-            keys = pairs["key"]
-            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            yield pairs["doc"], keys, starts
+            if len(pairs) >= 2:
+                yield sort_groups(pairs["key"], pairs["doc"])
+
+
+def sort_groups(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ordinals sorted by key then ordinal, the keys, the start index of each run of equal keys)."""
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
+    return docs, keys, starts
 
 
 def group_edges(docs: np.ndarray, keys: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -26,6 +26,7 @@ from malgeum.dedup.shingles import (
     word_shingle_hashes,
 )
 from malgeum.document import Document
+from malgeum.readers import Bad, ShardReader
 
 if TYPE_CHECKING:
     from malgeum.dedup import DedupSettings
@@ -49,7 +50,20 @@ class BatchKeys:
     values: bytes  # keep: meta:<field>, one JSON value per document
 
 
-def batch_keys(batch: list[Document], settings: DedupSettings, keep_field: str | None) -> BatchKeys:
+def document_batches(reader: ShardReader, size: int) -> Iterator[list[Document]]:
+    """A shard's readable documents, `size` at a time; bad records are left to pass 2, which quarantines them."""
+    batch: list[Document] = []
+    for _, item in reader:
+        if not isinstance(item, Bad):
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def batch_keys(batch: list[Document], settings: DedupSettings) -> BatchKeys:
     norms = [normalise(d.text) for d in batch]  # once: the exact key and the shingles both read it
     sigs = bands = None
     if settings.near:
@@ -72,7 +86,9 @@ def batch_keys(batch: list[Document], settings: DedupSettings, keep_field: str |
         line_docs=np.array(lo, dtype=np.int64),
         ids=[d.id.encode("utf-8", "surrogatepass") for d in batch],
         lengths=np.array([len(d.text) for d in batch], dtype=np.int64),
-        values=b"".join(orjson.dumps(d.meta.get(keep_field)) + b"\n" for d in batch) if keep_field else b"",
+        values=b"".join(orjson.dumps(d.meta.get(field)) + b"\n" for d in batch)
+        if (field := settings.keep_field)
+        else b"",
     )
 
 

@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 import orjson
 
-from malgeum.dedup import DedupSettings, finish, start_index, unique_pairs
-from malgeum.dedup.index import UnionFind, group_edges
+from malgeum.dedup import DedupSettings, agreement, finish, start_index, unique_pairs
+from malgeum.dedup.index import UnionFind, group_edges, sort_groups
 from malgeum.dedup.resolve import Resolver, choose_keepers, cluster_sizes, frequent_keys, save_resolution
-from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys
+from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.engine.ray_engine import connect
-from malgeum.readers import Bad, Fields, Shard, ShardReader, plan
+from malgeum.readers import Fields, Shard, ShardReader, plan
 from malgeum.writers import atomic_write_bytes
 
 EXACT, BAND, LINE = 0, 1, 2
@@ -49,15 +49,9 @@ def _keys(batch: dict[str, np.ndarray], index: str, settings: dict, fields: dict
     folder = _segment(Path(index), no)
     writer = SegmentWriter(folder)  # a retried task starts the segment again
     kinds, keys, docs = [], [], []
-    n = 0
-
-    def flush(docs_: list) -> None:
-        nonlocal n
-        if not docs_:
-            return
-        k = batch_keys(docs_, s, s.keep_field)
-        pos = np.arange(n, n + len(docs_), dtype=np.int64)
-        n += len(docs_)
+    for batch_ in document_batches(ShardReader(shard, Fields(**fields)), s.batch):
+        k = batch_keys(batch_, s)
+        pos = np.arange(writer.count, writer.count + len(batch_), dtype=np.int64)
         writer.write(k)
         for kind, key, doc in (
             (EXACT, k.exact if s.exact else None, pos),
@@ -69,18 +63,8 @@ def _keys(batch: dict[str, np.ndarray], index: str, settings: dict, fields: dict
                 kinds.append(np.full(len(key), kind, np.uint8))
                 keys.append(key)
                 docs.append(doc)
-
-    pending = []
-    for _, item in ShardReader(shard, Fields(**fields)):
-        if isinstance(item, Bad):
-            continue
-        pending.append(item)
-        if len(pending) >= s.batch:
-            flush(pending)
-            pending = []
-    flush(pending)
     writer.close()
-    atomic_write_bytes(folder / "count", str(n).encode())
+    atomic_write_bytes(folder / "count", str(writer.count).encode())
     if not keys:
         return {"kind": np.zeros(0, np.uint8), "key": np.zeros(0, np.uint64), "doc": np.zeros(0, np.int64)}
     doc = np.concatenate(docs)
@@ -102,11 +86,7 @@ def _of_kind(batch: dict[str, np.ndarray], kind: int) -> dict[str, np.ndarray]:
 
 def _edges(block: dict[str, np.ndarray], starts: np.ndarray, pairs: bool) -> dict[str, np.ndarray]:
     """Within a block that holds every row of its keys: (first member, member) of each group of equal keys."""
-    key, doc = block["key"], _ordinals(block["doc"], starts)
-    order = np.lexsort((doc, key))
-    key, doc = key[order], doc[order]
-    group_starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else key[:0]
-    a, b = group_edges(doc, key, group_starts.astype(np.int64))
+    a, b = group_edges(*sort_groups(block["key"], _ordinals(block["doc"], starts)))
     if pairs:
         p = unique_pairs(a, b)
         a, b = p[:, 0], p[:, 1]
@@ -115,13 +95,12 @@ def _edges(block: dict[str, np.ndarray], starts: np.ndarray, pairs: bool) -> dic
 
 def _verify(block: dict[str, np.ndarray], segments: list, num_perm: int, threshold: float) -> dict:
     """Every candidate pair, with whether its signatures agree enough."""
-    columns = Columns([(Path(f), c) for f, c in segments], num_perm)
     pairs = np.stack([block["a"], block["b"]], axis=1)
-    ok = np.zeros(len(pairs), dtype=bool)
-    if len(pairs):
-        sim = (columns.take("sig", pairs[:, 0]) == columns.take("sig", pairs[:, 1])).mean(axis=1)
-        ok = sim >= threshold
-    return {"a": block["a"], "b": block["b"], "ok": ok}
+    return {"a": block["a"], "b": block["b"], "ok": agreement(pairs, _columns(segments, num_perm)) >= threshold}
+
+
+def _columns(segments: list, num_perm: int) -> Columns:
+    return Columns([(Path(f), c) for f, c in segments], num_perm)
 
 
 def _with_roots(batch: dict[str, np.ndarray], index: str, starts: np.ndarray) -> dict[str, np.ndarray]:
@@ -136,7 +115,7 @@ def _frequent(block: dict[str, np.ndarray], min_docs: int) -> dict[str, np.ndarr
 
 def _write(row: dict[str, Any], index: str, out: str, segments: list, settings: dict, fields: dict) -> dict:
     s = DedupSettings(**settings)
-    resolver = Resolver(Path(index), Columns([(Path(f), c) for f, c in segments], s.num_perm), s)
+    resolver = Resolver(Path(index), _columns(segments, s.num_perm), s)
     shard = Shard(**orjson.loads(row["shard"]))
     counts, rules = resolver.write_shard(shard, Path(out), Fields(**fields), int(row["first"]))
     return {"no": row["no"], "result": orjson.dumps([counts, rules]).decode()}
@@ -216,7 +195,7 @@ def run(
             joined["near"] += uf.union_all(e["a"][e["ok"]], e["b"][e["ok"]])
     roots = uf.roots(index / "roots.npy", n)
     sizes = cluster_sizes(index, roots, n)
-    columns = Columns([(Path(f), c) for f, c in segments], settings.num_perm)
+    columns = _columns(segments, settings.num_perm)
     keepers = choose_keepers(settings, roots, sizes, columns)
     roots.flush()
 
