@@ -66,8 +66,12 @@ class CutBoilerplate(Step):
         # (`(서울=연합뉴스) 박영석 기자 =zeroground@yna.co.kr`)
         self._line_body = merged("line", _SPACE, _SPACE)
         self._prefix = merged("prefix", f"^{_SPACE}", "")
-        # a credit starts after a space or at a bracket or slash: checking that first skips most positions
-        self._suffix = merged("suffix", "(?=[ \\t/|(\\[【ⓒⒸ©*<〈])", f"{_SPACE}$")
+        self._prefix_body = merged("prefix", "", "")
+        # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
+        # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
+        self._suffix = merged(
+            "suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.다)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"
+        )
         self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
         # unanchored: one regex per language, so that each can skip ahead on its own first characters
         self._contains = [
@@ -113,9 +117,18 @@ class CutBoilerplate(Step):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() == m.start() or ls in cut_lines:
                 continue
-            rest_is_junk = self._line_body is not None and self._line_body.fullmatch(text, m.end(), le)
-            if text[m.end() : le].strip() and not rest_is_junk:
-                cuts.append(Cut(m.start(), m.end(), *self._cut(m)))
+            # a dateline and then the reporters' names (`(서울=뉴스1) 권영미 기자,…,성재준 바이오전문기자 = `)
+            found = [m]
+            while (
+                len(found) < 3
+                and (more := self._prefix_body.match(text, found[-1].end(), le))
+                and more.end() > more.start()
+            ):
+                found.append(more)
+            end = found[-1].end()
+            rest_is_junk = self._line_body is not None and self._line_body.fullmatch(text, end, le)
+            if text[end:le].strip() and not rest_is_junk:
+                cuts += [Cut(f.start(), f.end(), *self._cut(f)) for f in found]
             else:
                 cut_line(ls, le, *self._cut(m))
         for m in self._suffix.finditer(text) if self._suffix else ():
@@ -126,7 +139,8 @@ class CutBoilerplate(Step):
             chain = [m]
             # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
             while (
-                prev := self._suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start())
+                len(chain) < _MAX_CHAIN
+                and (prev := self._suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start()))
             ) and prev.start() < chain[-1].start():
                 chain.append(prev)
             caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
@@ -135,6 +149,9 @@ class CutBoilerplate(Step):
                 cut_line(ls, le, f"{lang}.caption.dropped", "photo caption (captions: drop)")
             elif not text[ls : chain[-1].start()].strip():
                 cut_line(ls, le, *self._cut(chain[0]))
+            elif self._line_body and (body := self._line_body.fullmatch(text, ls, chain[-1].start())):
+                # what the credits leave is boilerplate too (`연합뉴스TV 홍길동입니다. (x@yna.co.kr)`)
+                cut_line(ls, le, *self._cut(body))
             else:
                 for c in chain:
                     start = c.start()
@@ -154,6 +171,7 @@ class CutBoilerplate(Step):
 
 
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
+_MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands
 
 
 def lookahead(pack: dict) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, non_overlapping, whole_line
 from malgeum.step import Step
 
 
 class CutRepeats(Step):
-    """The first copy stays; later copies go. Lines are compared with whitespace folded.
+    """The first copy stays; later copies go. Lines are compared without their spaces, quotation marks, a
+    leading bullet (`▲`, `◆…`, `●`) and a final full stop, and with one middle dot: a caption repeated as the
+    story's first sentence, or a sub-headline listed at the top and again above its section, is the same line.
 
     Lines shorter than `min_chars` non-space characters are left alone: short lines (`Q.`, `[앵커]`, `-`)
     repeat legitimately, and boilerplate handles the short junk. So are labels in brackets: a transcript
@@ -26,14 +30,24 @@ class CutRepeats(Step):
         seen: dict[str, int] = {}
         cuts = []
         for n, (s, e) in enumerate(line_bounds(text)):
-            key = " ".join(text[s:e].split())
-            if len(key) - key.count(" ") < self.min_chars or _is_label(key):
+            line = " ".join(text[s:e].split())
+            key = _key(line)
+            if len(key) < self.min_chars or _is_label(line):
                 continue
             first = seen.setdefault(key, n)
             if first != n:
                 cuts.append(Cut(*whole_line(text, s, e), "repeat.line", f"repeats line {first + 1}"))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+
+_LEAD = re.compile(r"^[\s▲△▶▷◆◇●○■□◀◁•…*※\-–—]{1,10}")
+_NOISE = re.compile(r"[\s\"'“”‘’]")
+_DOTS = str.maketrans("‧ㆍ・", "···")
+
+
+def _key(line: str) -> str:
+    return _NOISE.sub("", _LEAD.sub("", line)).translate(_DOTS).rstrip(".")
 
 
 _LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": ">"}
