@@ -96,6 +96,30 @@ def test_sub_headlines_a_single_odd_line_and_clean_prose_stay(bundled):
         assert doc.text == text and not doc.edits
 
 
+# a photo essay: captions that end in a noun and a full stop, then a sentence (the kind of page that the salad
+# step's evidence for "a full stop inside a line that does not end like a sentence" must not take)
+PHOTO_ESSAY = [
+    "새벽 물안개가 피어오른 호숫가의 왜가리. 사람이 다가가도 좀처럼 날아오르지 않는다.",
+    "얼음이 녹은 물가에서 먹이를 찾는 청둥오리 무리. 겨울을 나려고 해마다 이곳을 찾는다.",
+    "해 질 무렵 갈대숲 위로 줄지어 날아가는 기러기 떼.",
+    "바람이 잦아든 저녁 호수 둘레길.",
+]
+
+
+def test_a_photo_essay_of_noun_captions_stays(bundled):
+    text = "\n".join(PHOTO_ESSAY)
+    doc = Document("d", text)
+    bundled.process(doc)
+    assert doc.text == text and not doc.edits
+
+
+def test_a_salad_line_with_a_spaced_out_keyword_and_a_domain_is_a_hangul_line():
+    from malgeum.steps.salad import _mostly_hangul
+
+    assert _mostly_hangul("바람이 조카와 늦게 카 지 노 ab12.com 창가에 있었다 점심을")
+    assert not _mostly_hangul("The quick brown fox jumps over 강아지")
+
+
 def test_train_lm_reads_jsonl_and_text(tmp_path, capsys):
     src = tmp_path / "clean.jsonl"
     src.write_text('{"text": "오늘은 날씨가 맑고 바람이 시원하다."}\n', encoding="utf-8")
