@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import xxhash
 
 from malgeum import __version__
 from malgeum import recipe as recipes
@@ -146,6 +147,45 @@ def _train_lm(a: argparse.Namespace) -> int:
     return 0
 
 
+def _train_classifier(a: argparse.Namespace) -> int:
+    import numpy as np
+
+    from malgeum.classifier import TextClassifier, curve
+    from malgeum.fluency import read_training_text
+
+    low, _, high = a.orders.partition("-")
+    if not (low.isdigit() and (high or low).isdigit() and 1 <= int(low) <= int(high or low) <= 8):
+        print(f"train-classifier: --orders must be MIN-MAX between 1 and 8, not {a.orders!r}", file=sys.stderr)
+        return 2
+    pos, neg = list(read_training_text(a.positive)), list(read_training_text(a.negative))
+    if not pos or not neg:
+        print("train-classifier: both --positive and --negative need at least one text", file=sys.stderr)
+        return 2
+    texts, labels = pos + neg, np.array([1] * len(pos) + [0] * len(neg))
+    # a fixed share, chosen by a hash of the text, is held out so the printed figures are not the training fit
+    held = np.array([xxhash.xxh64_intdigest(t.encode("utf-8", "surrogatepass")) % 100 < a.validate for t in texts])
+    train = np.flatnonzero(~held)
+    clf = TextClassifier.train(
+        [texts[i] for i in train],
+        labels[train],
+        a.label,
+        tuple(range(int(low), int(high or low) + 1)),
+        2**a.features_log2,
+        a.c,
+    )
+    clf.save(Path(a.output))
+    print(
+        f"{a.output}: {len(pos):,} positive and {len(neg):,} negative texts, {held.sum():,} held out", file=sys.stderr
+    )
+    if held.any():
+        idx = np.flatnonzero(held)
+        p = clf.predict([texts[i] for i in idx])
+        print("threshold  positives caught  negatives caught (held-out texts)", file=sys.stderr)
+        for t, tp, fp in curve(p, labels[idx], (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)):
+            print(f"{t:9.2f}  {tp:16.3f}  {fp:16.3f}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="malgeum", description="Clean crawled web text, accountably. Korean first.")
     p.add_argument("--version", action="version", version=f"malgeum {__version__}")
@@ -234,6 +274,23 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--order", type=int, default=4, help="characters of context plus one (default 4)")
     t.add_argument("--min-count", type=int, default=2, help="keep n-grams seen at least this often (default 2)")
     t.set_defaults(func=_train_lm)
+
+    t = sub.add_parser("train-classifier", help="train the text classifier the classifier step uses")
+    t.add_argument(
+        "--positive",
+        nargs="+",
+        required=True,
+        metavar="TEXT",
+        help="texts to catch: .txt(.gz) lines or JSONL(.gz) {text} (one message or document per row)",
+    )
+    t.add_argument("--negative", nargs="+", required=True, metavar="TEXT", help="texts to keep, same formats")
+    t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with classifier: {model: FILE}")
+    t.add_argument("--label", default="spam", help="what a positive is; the rule is classifier.<label>")
+    t.add_argument("--orders", default="1-4", help="character n-gram lengths, MIN-MAX (default 1-4)")
+    t.add_argument("--features-log2", type=int, default=20, help="2**N hashed features (default 20)")
+    t.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength (default 10)")
+    t.add_argument("--validate", type=int, default=10, help="percent held out to print a threshold table (10)")
+    t.set_defaults(func=_train_classifier)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")
     r.add_argument("action", choices=("show", "steps", "check"))

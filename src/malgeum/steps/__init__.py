@@ -2,6 +2,7 @@
 
 from malgeum.steps.boilerplate import CutBoilerplate
 from malgeum.steps.c4 import C4Lines
+from malgeum.steps.classify import Classify
 from malgeum.steps.fineweb import FineWebQuality
 from malgeum.steps.foreign import CutForeignBlocks
 from malgeum.steps.gopher import GopherQuality, GopherRepetition
@@ -17,6 +18,7 @@ from malgeum.steps.whitespace import NormalizeWhitespace
 
 __all__ = [
     "C4Lines",
+    "Classify",
     "CutBoilerplate",
     "CutForeignBlocks",
     "CutRepeats",
