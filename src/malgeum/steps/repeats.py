@@ -41,13 +41,16 @@ class CutRepeats(Step):
             doc.apply_cuts(self.name, non_overlapping(cuts))
 
 
-_LEAD = re.compile(r"^[\s▲△▶▷◆◇●○■□◀◁•…*※\-–—]{1,10}")
-_NOISE = re.compile(r"[\s\"'“”‘’]")
-_DOTS = str.maketrans("‧ㆍ・", "···")
+_BULLETS = " \t▲△▶▷◆◇●○■□◀◁•…*※-–—"
+_QUOTES = re.compile(r"[\"'“”‘’]")
+_RARE = re.compile(r"[\"'“”‘’‧ㆍ・]")
 
 
 def _key(line: str) -> str:
-    return _NOISE.sub("", _LEAD.sub("", line)).translate(_DOTS).rstrip(".")
+    key = "".join(line.lstrip(_BULLETS).split())
+    if _RARE.search(key):  # most lines have no quotation mark or odd middle dot: skip the rewrite for them
+        key = _QUOTES.sub("", key).replace("‧", "·").replace("ㆍ", "·").replace("・", "·")
+    return key.rstrip(".")
 
 
 _LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": ">"}

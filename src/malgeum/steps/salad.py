@@ -180,12 +180,14 @@ class CutWordSalad(Step):
 
     def _seed(self, line: str) -> bool:
         """A line that may start a block: long, mostly Hangul, no headline marks, not ending like sentences."""
-        return (
-            line.count(" ") + 1 >= self.block_words - 2
-            and (not sentence_like(line) or (self.fragment_seeds and fragments(line) > 0))
-            and not _marked(line)
-            and _mostly_hangul(line)
-        )
+        if line.count(" ") + 1 < self.block_words - 2:
+            return False
+        pieces = [p for p in _PIECE_BREAK.split(line.strip()) if p]  # split once for both tests below
+        plain = all(_SENTENCE_END.search(p[-12:]) for p in pieces)
+        if plain and self.fragment_seeds:  # as `fragments`: a one- or two-word sentence among Hangul pieces
+            hangul = [p for p in pieces if _HANGUL.search(p)]
+            plain = len(hangul) < 2 or all(len(p.split()) > 2 for p in hangul)
+        return not plain and not _marked(line) and _mostly_hangul(line)
 
     def apply(self, doc: Document) -> None:
         text = doc.text
