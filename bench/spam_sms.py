@@ -116,7 +116,8 @@ ABOUT_SPAM = re.compile(r"도박|카지노|바카라|토토|베팅|배팅|슬롯
 
 
 def news_about_spam(pipe: Pipeline) -> None:
-    """News that reports on gambling or loans must keep its sentences: spam and salad cuts on such records."""
+    """News that reports on gambling or loans must keep its sentences: spam, salad and classifier cuts and drops
+    on such records."""
     if not NAVER.exists():
         return
     records = 0
@@ -127,8 +128,13 @@ def news_about_spam(pipe: Pipeline) -> None:
             if ABOUT_SPAM.search(r["text"]):
                 records += 1
                 doc = pipe.process(Document(r["id"], r["text"]))
-                cuts.update(e.rule for e in doc.edits if e.rule.startswith(("spam", "salad")))
-    print(f"naver news that mentions gambling or loans: {records} records, spam/salad cuts: {dict(cuts) or 0}")
+                spam_rules = ("spam", "salad", "classifier")
+                cuts.update(e.rule for e in doc.edits if e.rule.startswith(spam_rules))
+                if doc.dropped and doc.dropped[1].startswith(spam_rules):
+                    cuts[f"dropped: {doc.dropped[1]}"] += 1
+    print(
+        f"naver news that mentions gambling or loans: {records} records, spam/salad/classifier cuts: {dict(cuts) or 0}"
+    )
 
 
 AUDIT = Path(__file__).resolve().parent / "data" / "kisa_audit.tsv"
