@@ -4,10 +4,12 @@ loudly without touching finished shards."""
 from __future__ import annotations
 
 import errno
+import os
 import random
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -52,6 +54,37 @@ def test_twenty_kills_then_a_rerun_give_the_bytes_of_an_uninterrupted_run(tmp_pa
     assert _output_bytes(out) == _output_bytes(ref)
     assert stats(out)["balanced"] and stats(out)["input_records"] == 9600
     assert not list(out.rglob(".*.tmp"))
+
+
+def _processes_with(tag: str) -> list[int]:
+    found = []
+    for env in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if tag.encode() in env.read_bytes():
+                found.append(int(env.parent.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_the_workers_of_a_killed_run_exit(tmp_path):
+    """SIGKILL of the run must not leave its worker processes waiting forever for work."""
+    src = _synth(tmp_path, 4000, files=8)
+    tag = f"MALGEUM_TEST_RUN={os.getpid()}-{time.time_ns()}"
+    env = {**os.environ, tag.split("=")[0]: tag.split("=")[1]}
+    cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(src), "-o", str(tmp_path / "out"), "--workers", "2", "-q"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while len(_processes_with(tag)) < 3 and time.time() < deadline:  # the run and its two workers
+        time.sleep(0.05)
+    assert len(_processes_with(tag)) >= 3
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    while _processes_with(tag) and time.time() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(tag) == []
 
 
 def test_a_full_disk_fails_loudly_and_spares_finished_shards(tmp_path, monkeypatch, capsys):

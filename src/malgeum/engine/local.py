@@ -7,6 +7,7 @@ import os
 import queue
 import shutil
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict
@@ -25,9 +26,21 @@ from malgeum.writers import atomic_write_bytes
 _progress_queue: Any = None
 
 
-def _init_worker(q: Any) -> None:
+def _init_worker(q: Any, parent: int) -> None:
     global _progress_queue
     _progress_queue = q
+    # the run's pid comes from the run itself: killed while this worker was still starting, getppid() here would
+    # already name the process that adopted it
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose run was killed (SIGKILL, out of memory) exits instead of waiting forever for work: its
+    siblings hold the task queue's other end open, so it never sees the end of it. A shard it was writing is left
+    unfinished, and its lock is released, for the rerun to redo."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _report(nbytes: int, ndocs: int) -> None:
@@ -136,7 +149,9 @@ def run(
         elif todo:
             ctx = mp.get_context("spawn")
             q = ctx.Queue()
-            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(q,)) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init_worker, initargs=(q, os.getpid())
+            ) as pool:
                 pending = {pool.submit(_work, s, settings) for s in todo}
                 while pending:
                     done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
