@@ -117,6 +117,12 @@ def test_a_file_that_is_not_a_classifier_is_refused(tmp_path):
         TextClassifier.train(ADS, [1] * len(ADS))
 
 
+def test_a_missing_model_file_is_named_at_start(tmp_path):
+    (step,) = build({"steps": [{"classifier": {"model": str(tmp_path / "none.npz")}}]})
+    with pytest.raises(ValueError, match=r"no model file .*train-classifier"):
+        step.setup()
+
+
 def test_curve_counts_both_classes():
     p, y = np.array([0.9, 0.6, 0.4, 0.1]), np.array([1, 1, 0, 0])
     assert curve(p, y, [0.5]) == [(0.5, 1.0, 0.0)]

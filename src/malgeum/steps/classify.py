@@ -27,6 +27,8 @@ class Classify(Step):
         self._clf: TextClassifier | None = None
 
     def setup(self) -> None:
+        if not Path(self.model).is_file():
+            raise ValueError(f"classifier: no model file {self.model}; make one with `malgeum train-classifier`")
         self._clf = TextClassifier.load(Path(self.model))
 
     def apply(self, doc: Document) -> None:
