@@ -52,6 +52,16 @@ def test_no_case_loses_story(pipeline, raw_file):
     assert Score().add(_clean(pipeline, raw), gold, raw).recall >= 0.95
 
 
+def test_a_spam_block_goes_whole_with_its_fluent_filler(pipeline):
+    """ko_11 ends with a gambling block whose keywordless lines read fluently: the spam step finds them by their
+    keyword neighbours, so it must see the block before the salad step takes the keyword lines."""
+    raw = (CASES / "ko_11.txt").read_text(encoding="utf-8")
+    block = raw[raw.index("우리 모두 지금") : raw.index("<저작권자")].strip().splitlines()
+    assert len(block) == 6
+    out = _clean(pipeline, raw)
+    assert [line for line in block if line in out] == []
+
+
 HELDOUT = Path(__file__).parent / "data" / "heldout"
 
 
