@@ -141,7 +141,8 @@ AUDIT = Path(__file__).resolve().parent / "data" / "kisa_audit.tsv"
 CC_BY = DATA / "korean_cc_by_text"
 POSITIVE = ("도박", "불법대출", "성인")
 # chosen on dev, out of fold (2-5-grams and weak regularisation caught the most 도박 lines at a fixed share of 비스팸)
-CLASSIFIER_ARGS = ["--orders", "2-5", "--c", "100"]
+ORDERS, C = (2, 5), 100.0
+CLASSIFIER_ARGS = ["--orders", f"{ORDERS[0]}-{ORDERS[1]}", "--c", str(C)]
 FOLDS = 5
 
 
@@ -159,7 +160,8 @@ def train_classifier(workdir: Path) -> dict:
 
     kisa = load_kisa("dev", None)
     pos = [m for t in POSITIVE for m in kisa[t]]
-    neg = kisa["비스팸"] + load_kocohub("dev", None)
+    comments = load_kocohub("dev", None)
+    neg = kisa["비스팸"] + comments
     prose = list(read_training_text([str(p) for p in sorted(CC_BY.glob("*.txt.gz"))]))
     for name, rows in (("positive", pos), ("negative", neg)):
         with open(workdir / f"{name}.jsonl", "wb") as f:
@@ -174,12 +176,12 @@ def train_classifier(workdir: Path) -> dict:
     # probabilities are close to those of the model trained on all of it; with halves the threshold came out high)
     rows = [(i, t, 1, k) for k in POSITIVE for i, t in kisa[k]] + [(i, t, 0, "비스팸") for i, t in kisa["비스팸"]]
     fold = np.array([xxhash.xxh64_intdigest(i.encode(), seed=1) % FOLDS for i, *_ in rows])
-    extra = [t for _, t in load_kocohub("dev", None)] + prose
+    extra = [t for _, t in comments] + prose
     score = np.zeros(len(rows))
     for f in range(FOLDS):
         train = [r for r, g in zip(rows, fold, strict=True) if g != f]
         texts, labels = [t for _, t, *_ in train] + extra, [y for _, _, y, _ in train] + [0] * len(extra)
-        clf = TextClassifier.train(texts, labels, orders=(2, 3, 4, 5), c=100.0)
+        clf = TextClassifier.train(texts, labels, orders=tuple(range(ORDERS[0], ORDERS[1] + 1)), c=C)
         held = np.flatnonzero(fold == f)
         score[held] = clf.predict([rows[k][1] for k in held])
     weight = np.array([n_lines(t) for _, t, *_ in rows], dtype=float)
@@ -220,8 +222,8 @@ def main() -> int:
         raise SystemExit(f"needs the evaluation data in {DATA} (kisa_spam_sms/, korean_hate_speech_kocohub/)")
     t0 = time.perf_counter()
     recipe = recipes.load(a.recipe) if a.recipe else None
-    workdir = tempfile.TemporaryDirectory()
-    if a.classifier:
+    workdir = tempfile.TemporaryDirectory() if a.classifier else None
+    if workdir:
         if a.split != "heldout":
             raise SystemExit("--classifier trains on the dev half: score it with --split heldout")
         trained = train_classifier(Path(workdir.name))

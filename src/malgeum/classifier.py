@@ -136,14 +136,11 @@ def _batches(texts: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
     batch: list[str] = []
     first = size = 0
     for i, t in enumerate(texts):
-        if batch and size + len(t) > _BATCH_CHARS:
+        if batch and size + len(t) > _BATCH_CHARS:  # so a text longer than a batch is a batch of its own
             yield first, batch
             first, batch, size = i, [], 0
         batch.append(t)
         size += len(t)
-        if size >= _BATCH_CHARS:
-            yield first, batch
-            first, batch, size = i + 1, [], 0
     if batch:
         yield first, batch
 

@@ -147,16 +147,20 @@ def _train_lm(a: argparse.Namespace) -> int:
     return 0
 
 
+def _orders(value: str) -> tuple[int, ...]:
+    """`MIN-MAX` (or one length) of character n-grams, as argparse's type."""
+    low, _, high = value.partition("-")
+    if not (low.isdigit() and (high or low).isdigit() and 1 <= int(low) <= int(high or low) <= 8):
+        raise argparse.ArgumentTypeError(f"MIN-MAX between 1 and 8, not {value!r}")
+    return tuple(range(int(low), int(high or low) + 1))
+
+
 def _train_classifier(a: argparse.Namespace) -> int:
     import numpy as np
 
     from malgeum.classifier import TextClassifier, curve
     from malgeum.fluency import read_training_text
 
-    low, _, high = a.orders.partition("-")
-    if not (low.isdigit() and (high or low).isdigit() and 1 <= int(low) <= int(high or low) <= 8):
-        print(f"train-classifier: --orders must be MIN-MAX between 1 and 8, not {a.orders!r}", file=sys.stderr)
-        return 2
     pos, neg = list(read_training_text(a.positive)), list(read_training_text(a.negative))
     if not pos or not neg:
         print("train-classifier: both --positive and --negative need at least one text", file=sys.stderr)
@@ -169,7 +173,7 @@ def _train_classifier(a: argparse.Namespace) -> int:
         [texts[i] for i in train],
         labels[train],
         a.label,
-        tuple(range(int(low), int(high or low) + 1)),
+        a.orders,
         2**a.features_log2,
         a.c,
     )
@@ -286,7 +290,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--negative", nargs="+", required=True, metavar="TEXT", help="texts to keep, same formats")
     t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with classifier: {model: FILE}")
     t.add_argument("--label", default="spam", help="what a positive is; the rule is classifier.<label>")
-    t.add_argument("--orders", default="1-4", help="character n-gram lengths, MIN-MAX (default 1-4)")
+    t.add_argument("--orders", type=_orders, default="1-4", help="character n-gram lengths, MIN-MAX (default 1-4)")
     t.add_argument("--features-log2", type=int, default=20, help="2**N hashed features (default 20)")
     t.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength (default 10)")
     t.add_argument("--validate", type=int, default=10, help="percent held out to print a threshold table (10)")

@@ -29,8 +29,9 @@ class CutRepeats(Step):
         text = doc.text
         seen: dict[str, int] = {}
         cuts = []
-        for n, ((s, e), key) in enumerate(zip(line_bounds(text), _keys(text), strict=True)):
-            if len(key) < self.min_chars or (text[s:e].lstrip()[:1] in _LABEL_ENDS and _is_label(text[s:e])):
+        for n, (s, e) in enumerate(line_bounds(text)):
+            key = _key(text[s:e])
+            if len(key) < self.min_chars or _is_label(text[s:e]):
                 continue
             first = seen.setdefault(key, n)
             if first != n:
@@ -44,20 +45,19 @@ _QUOTES = re.compile(r"[\"'“”‘’]")
 _RARE = re.compile(r"[\"'“”‘’‧ㆍ・]")
 
 
-def _keys(text: str) -> list[str]:
-    """The comparison key of every line (spaces go first, so bullets and spaces mixed at the start all go)."""
-    keys = []
-    for line in text.split("\n"):
-        key = "".join(line.split()).lstrip(_BULLETS)
-        if _RARE.search(key):  # most lines have no quotation mark or odd middle dot: skip the rewrite for them
-            key = _QUOTES.sub("", key).replace("‧", "·").replace("ㆍ", "·").replace("・", "·")
-        keys.append(key.rstrip("."))
-    return keys
+def _key(line: str) -> str:
+    """What a line is compared by (spaces go first, so bullets and spaces mixed at the start all go)."""
+    key = "".join(line.split()).lstrip(_BULLETS)
+    if _RARE.search(key):  # most lines have no quotation mark or odd middle dot: skip the rewrite for them
+        key = _QUOTES.sub("", key).replace("‧", "·").replace("ㆍ", "·").replace("・", "·")
+    return key.rstrip(".")
 
 
 _LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": ">"}
 
 
 def _is_label(line: str) -> bool:
+    if line.lstrip()[:1] not in _LABEL_ENDS:  # most lines: no folding needed to say no
+        return False
     line = " ".join(line.split())
-    return len(line) <= 60 and _LABEL_ENDS.get(line[0]) == line[-1]
+    return len(line) <= 60 and _LABEL_ENDS[line[0]] == line[-1]

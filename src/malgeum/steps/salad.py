@@ -72,11 +72,11 @@ def sentence_like(line: str) -> bool:
 _NOUN_STOP = re.compile(r"[가-힣A-Za-z0-9)](?<![다요죠까네군자냐])\.\s{0,3}$")
 
 
-def broken(line: str) -> bool:
-    """A full stop inside a line that does not end like sentences ("걸었다. 바람 노란"): shuffled prose carries the
-    full stops of its words to random places (69% of salad lines, 11% of the news lines next to them)."""
-    pieces = [p for p in _PIECE_BREAK.split(line.strip()) if p]
-    return len(pieces) > 1 and not sentence_like(line)
+def broken(line: str, plain: bool) -> bool:
+    """A full stop inside a line that does not end like sentences (`plain`, from `sentence_like`: "걸었다. 바람
+    노란"): shuffled prose carries the full stops of its words to random places (69% of salad lines, 11% of the news
+    lines next to them)."""
+    return not plain and bool(_PIECE_BREAK.search(line.strip()))
 
 
 def fragments(line: str) -> int:
@@ -93,8 +93,8 @@ class CutWordSalad(Step):
     - per join between words, `weight` × (`midpoint` − gain), where gain is how much better the real word order
       reads than shuffles of it under a character model of clean Korean (`malgeum.fluency`; about 1.8 on news,
       0 on salad);
-    - plus `not_sentence` and `fragment` for each of up to two one- or two-word `fragments` when the line does not
-      end like sentences, or minus `sentence` when it does;
+    - plus `fragment` for each of up to two one- or two-word `fragments`, and plus `not_sentence` when the line
+      does not end like sentences or minus `sentence` when it does;
     - plus `broken` when a full stop sits inside a line that does not end like sentences;
     - minus `noun_stop` when the line ends with a full stop after a noun, as captions and list items do;
     - minus `punctuation` for each of up to `punctuation_cap` commas, quotation marks or brackets and minus
@@ -130,8 +130,6 @@ class CutWordSalad(Step):
         punctuation: float = 3.0,
         punctuation_cap: int = 3,
         numbers: float = 2.0,
-        plain_fragment: float = 1.0,
-        fragment_seeds: bool = True,
         min_block: int = 2,
         block_words: float = 8.0,
         story_words: int = 20,
@@ -144,14 +142,8 @@ class CutWordSalad(Step):
         self.midpoint, self.weight, self.switch = midpoint, weight, switch
         self.not_sentence, self.sentence = not_sentence, sentence
         self.fragment, self.story_words, self.disguised = fragment, story_words, disguised
-        self.plain_fragment, self.fragment_seeds = plain_fragment, fragment_seeds
-        self.noun_stop = noun_stop
-        self.broken, self.punctuation, self.punctuation_cap, self.numbers = (
-            broken,
-            punctuation,
-            punctuation_cap,
-            numbers,
-        )
+        self.broken, self.noun_stop, self.numbers = broken, noun_stop, numbers
+        self.punctuation, self.punctuation_cap = punctuation, punctuation_cap
         self._gain: OrderGain | None = None
 
     def setup(self) -> None:
@@ -179,15 +171,14 @@ class CutWordSalad(Step):
         return path[::-1]
 
     def _seed(self, line: str) -> bool:
-        """A line that may start a block: long, mostly Hangul, no headline marks, not ending like sentences."""
-        if line.count(" ") + 1 < self.block_words - 2:
-            return False
-        pieces = [p for p in _PIECE_BREAK.split(line.strip()) if p]  # split once for both tests below
-        plain = all(_SENTENCE_END.search(p[-12:]) for p in pieces)
-        if plain and self.fragment_seeds:  # as `fragments`: a one- or two-word sentence among Hangul pieces
-            hangul = [p for p in pieces if _HANGUL.search(p)]
-            plain = len(hangul) < 2 or all(len(p.split()) > 2 for p in hangul)
-        return not plain and not _marked(line) and _mostly_hangul(line)
+        """A line that may start a block: long, mostly Hangul, no headline marks, not ending like sentences or
+        holding a one- or two-word "sentence" (salad that happens to end in 다.)."""
+        return (
+            line.count(" ") + 1 >= self.block_words - 2
+            and (not sentence_like(line) or fragments(line) > 0)
+            and not _marked(line)
+            and _mostly_hangul(line)
+        )
 
     def apply(self, doc: Document) -> None:
         text = doc.text
@@ -221,9 +212,9 @@ class CutWordSalad(Step):
             joins = max(len(line.split()) - 1, 1)
             gain = min(max(gains[k], -1.0), 3.0)  # one freak line must not outvote its block
             frag = self.fragment * min(fragments(line), 2)
-            form = frag * self.plain_fragment - self.sentence if plain[k] else self.not_sentence + frag
+            form = frag + (-self.sentence if plain[k] else self.not_sentence)
             form += self.disguised if _DISGUISED.search(line) else 0.0
-            form += self.broken if broken(line) else 0.0
+            form += self.broken if broken(line, plain[k]) else 0.0
             form -= self.noun_stop if _NOUN_STOP.search(line[-8:]) else 0.0
             # the digits and brackets of a disguised keyword or domain (벳♡3♡6♡5, ab12[.]com) are spam's, not news'
             bare = _DISGUISED.sub(" ", line)
