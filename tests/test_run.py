@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -187,6 +189,20 @@ def test_explain_shows_cuts_in_place(tmp_path, capsys):
     assert "⟦ko.byline.agency_prefix: (서울=연합뉴스) 홍길동 기자 = ⟧정부는 24일" in shown
     assert "⟦ko.nav.portal_link: \n관련링크⟧" in shown
     assert main(["explain", str(out), "--id", "nope"]) == 1
+
+
+def test_explain_into_a_reader_that_leaves_early_is_not_an_error(tmp_path):
+    """`malgeum explain OUT --id X | head -1`: the closed pipe is the reader's choice, not a failed run."""
+    story = "\n".join(f"{n}번째 문단이다. " + STORY for n in range(400))  # more than a pipe buffer holds
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "x", "text": story}])
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
+    cmd = [sys.executable, "-m", "malgeum.cli", "explain", str(out), "--id", "x", "--color", "never"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"id: x")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0 and err == ""
 
 
 def test_recipe_errors_fail_before_reading(tmp_path, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -323,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as e:
         print(f"malgeum: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `malgeum explain OUT --id X | head`: the reader left early, nothing failed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+        return 0
     except OSError as e:  # a full disk, a lost mount: what is finished stays, the same command resumes
         print(f"malgeum: {e}. Finished shards are kept; run the same command again to resume.", file=sys.stderr)
         return 4
