@@ -86,31 +86,40 @@ def removed_rules(doc: Document) -> list[str | None]:
     return out
 
 
+SPAM_RULES = ("spam", "salad", "classifier")  # the steps that make spam decisions (rules named after them)
+
+
 class Result:
     """One processed text. `cut` counts a drop; `cut_kept` does not count a drop by the length step, which is
-    a minimum-length filter, not a spam decision (the remaining edits still count)."""
+    a minimum-length filter, not a spam decision (the remaining edits still count); `cut_spam` counts only what
+    the spam-deciding steps removed or dropped, not boilerplate rules."""
 
     def __init__(self, pipe: Pipeline, doc_id: str, text: str) -> None:
         doc = pipe.process(Document(doc_id, text))
         rules = removed_rules(doc)
         drop = doc.dropped[1] if doc.dropped else None
         counts_drop = drop is not None and not drop.startswith("length.")
+        spam_drop = drop is not None and drop.startswith(SPAM_RULES)
         keep = [not c.isspace() for c in text]
         gone = [k and r is not None for k, r in zip(keep, rules, strict=True)]
+        spam_gone = [g and r.startswith(SPAM_RULES) for g, r in zip(gone, rules, strict=True)]
         self.chars = sum(keep)
         self.removed = self.chars if drop else sum(gone)
         self.removed_kept = self.chars if counts_drop else sum(gone)
         self.any_cut = drop is not None or any(gone)
         self.any_cut_kept = counts_drop or any(gone)
         self.rules = {r for r in rules if r} | ({drop} if drop else set())
-        # per non-empty line: (start, end, cut, cut_kept, rules)
-        self.lines: list[tuple[int, int, bool, bool, set[str]]] = []
+        # per non-empty line: (start, end, cut, cut_kept, cut_spam, rules)
+        self.lines: list[tuple[int, int, bool, bool, bool, set[str]]] = []
         for s, e in ((s, e) for s, e in line_bounds(text) if text[s:e].strip()):
             total = sum(keep[s:e])
             by_edit = sum(gone[s:e]) * 2 >= total > 0
+            by_spam = sum(spam_gone[s:e]) * 2 >= total > 0
             line_rules = {r for k, r in zip(keep[s:e], rules[s:e], strict=True) if k and r}
             line_rules |= {drop} if drop else set()
-            self.lines.append((s, e, by_edit or drop is not None, by_edit or counts_drop, line_rules))
+            self.lines.append(
+                (s, e, by_edit or drop is not None, by_edit or counts_drop, by_spam or spam_drop, line_rules)
+            )
 
 
 NAVER = DATA / "naver_news_raw" / "naver_news_dev.jsonl.gz"
@@ -130,9 +139,8 @@ def news_about_spam(pipe: Pipeline) -> None:
             if ABOUT_SPAM.search(r["text"]):
                 records += 1
                 doc = pipe.process(Document(r["id"], r["text"]))
-                spam_rules = ("spam", "salad", "classifier")
-                cuts.update(e.rule for e in doc.edits if e.rule.startswith(spam_rules))
-                if doc.dropped and doc.dropped[1].startswith(spam_rules):
+                cuts.update(e.rule for e in doc.edits if e.rule.startswith(SPAM_RULES))
+                if doc.dropped and doc.dropped[1].startswith(SPAM_RULES):
                     cuts[f"dropped: {doc.dropped[1]}"] += 1
     print(
         f"naver news that mentions gambling or loans: {records} records, spam/salad/classifier cuts: {dict(cuts) or 0}"
@@ -288,18 +296,23 @@ def main() -> int:
     pipe = Pipeline.from_recipe(recipe)
     dumps: dict[str, list[str]] = {"gambling_missed": [], "nonspam_cut": [], "kocohub_cut": []}
     print(f"{a.split}: KISA messages; a line is cut when >= 50% of its non-space characters were removed or the")
-    print("message was dropped; 'no len' = not counting drops by the minimum-length step")
-    print(f"{'type':<8}{'msgs':>7}{'lines':>7}{'lines cut':>11}{'no len':>8}{'msgs any cut':>14}{'no len':>8}")
+    print("message was dropped; 'no len' = not counting drops by the minimum-length step; 'spam steps' = lines cut by")
+    print(f"the {', '.join(SPAM_RULES)} steps alone (boilerplate rules, e.g. link lines, not counted)")
+    print(
+        f"{'type':<8}{'msgs':>7}{'lines':>7}{'lines cut':>11}{'no len':>8}{'spam steps':>12}{'msgs any cut':>14}"
+        f"{'no len':>8}"
+    )
     for kind, msgs in load_kisa(a.split, a.limit).items():
         n = Counter[str]()
         for doc_id, text in msgs:
             res = Result(pipe, doc_id, text)
             n["any"] += res.any_cut
             n["any_kept"] += res.any_cut_kept
-            for s, e, cut, cut_kept, rules in res.lines:
+            for s, e, cut, cut_kept, cut_spam, rules in res.lines:
                 n["lines"] += 1
                 n["cut"] += cut
                 n["cut_kept"] += cut_kept
+                n["cut_spam"] += cut_spam
                 if kind == "도박" and not cut:
                     dumps["gambling_missed"].append(f"{doc_id}\t{text[s:e]}")
                 elif kind == "비스팸" and cut:
@@ -308,7 +321,7 @@ def main() -> int:
         bar = {"도박": "  bar lines cut >= 0.95", "비스팸": "  bar lines cut <= 0.01"}.get(kind, "")
         print(
             f"{kind:<8}{len(msgs):>7}{n['lines']:>7}{n['cut'] / lines:>11.4f}{n['cut_kept'] / lines:>8.4f}"
-            f"{n['any'] / m:>14.4f}{n['any_kept'] / m:>8.4f}{bar}"
+            f"{n['cut_spam'] / lines:>12.4f}{n['any'] / m:>14.4f}{n['any_kept'] / m:>8.4f}{bar}"
         )
     comments = load_kocohub(a.split, a.limit)
     n = Counter[str]()
