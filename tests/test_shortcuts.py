@@ -1,0 +1,67 @@
+"""Speed shortcuts in hot paths give exactly the answers of the plain computation they skip."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from malgeum import langpacks
+from malgeum.steps import foreign, pii, spam, whitespace
+
+SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00가a.")
+SCRIPTS = list(" \n.,1가나ᄀㄱAbéЖ中あ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(SPACES_AND_WORDS), max_size=40))
+def test_skipping_spaces_between_words_changes_no_whitespace_match(text):
+    plain = re.compile(whitespace._PATTERN.pattern.replace(whitespace._WORD_SPACE, "", 1), re.M)
+    assert plain.pattern != whitespace._PATTERN.pattern
+
+    def spans(rx: re.Pattern[str]) -> list[tuple[int, int, str | None]]:
+        return [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
+
+    assert spans(whitespace._PATTERN) == spans(plain)
+
+
+# runs of one character, so that one script can outnumber another by a few letters either way
+runs = st.lists(st.tuples(st.sampled_from(SCRIPTS), st.integers(1, 6)), max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(pieces=runs)
+def test_the_main_script_shortcut_agrees_with_counting_every_script(pieces):
+    text = "".join(c * n for c, n in pieces)
+    assert foreign.text_script(text) == foreign.main_script(foreign.script_counts(text))
+
+
+def test_no_script_weighs_more_than_hangul():
+    # the shortcut's reasoning: Hangul outnumbering every other letter means it outweighs every script
+    assert max([*foreign._WEIGHT.values(), 2]) <= foreign._WEIGHT["hangul"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("0123456789-- 가a\n")), max_size=40))
+def test_account_numbers_found_from_their_first_digit_are_those_looked_for_everywhere(text):
+    plain = re.compile(r"(?<![0-9-])(?:\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|\d{10,14}(?![0-9]))")
+    assert [m.span() for m in pii._ACCOUNT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+KO_SPAM = langpacks.load("ko", "spam")
+KO_STEMS = [s for group in KO_SPAM["stems"].values() for s in group]
+KO_PIECES = KO_STEMS + KO_SPAM["prefixes"] + KO_SPAM["suffixes"] + KO_SPAM["words"]
+KO_PIECES += ["먹튀검증", "먹튀 검증", "가입 머니", " ", "은", "바", "카", "\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(pieces=st.lists(st.sampled_from(KO_PIECES), max_size=8))
+def test_spelled_out_keyword_alternatives_match_what_the_grouped_pattern_does(pieces):
+    text = "".join(pieces)
+    stems, prefixes = spam._alt(KO_STEMS), spam._alt(KO_SPAM["prefixes"])
+    glued = spam._alt(KO_SPAM["suffixes"] + KO_STEMS)
+    phrases = "|".join(f"(?:{p})" for p in KO_SPAM["phrases"])
+    plain = re.compile(f"(?:{prefixes})(?:{stems})|(?:{stems})(?:{glued})|{spam._alt(KO_SPAM['words'])}|{phrases}")
+    fast = re.compile(spam.keyword_regex(KO_SPAM))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
