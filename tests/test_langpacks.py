@@ -115,3 +115,50 @@ def test_credits_fit_the_stretch_the_suffix_chain_looks_back():
             if rule["kind"] == "suffix":
                 widest = sre_parse.parse(langpacks.alternatives(rule["pattern"])).getwidth()[1]
                 assert widest <= _MAX_CREDIT, rule["id"]
+
+
+def _first_chars(items, ignore_case: bool = False) -> set[str] | None:
+    """The characters a match of the parsed pattern can start with; None when this analysis cannot tell."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+            continue  # zero width: the next item starts the match
+        optional = False
+        if op == sre_parse.LITERAL:
+            chars: set[str] | None = {chr(av)}
+        elif op == sre_parse.IN and all(o in (sre_parse.LITERAL, sre_parse.RANGE) for o, _ in av):
+            chars = {chr(c) for o, a in av for c in ([a] if o == sre_parse.LITERAL else range(a[0], a[1] + 1))}
+        elif op == sre_parse.BRANCH:
+            parts = [_first_chars(p, ignore_case) for p in av[1]]
+            chars = None if any(p is None for p in parts) else set().union(*parts)
+        elif op == sre_parse.SUBPATTERN:
+            chars = _first_chars(av[3], ignore_case or bool(av[1] & re.IGNORECASE))
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            chars, optional = _first_chars(av[2], ignore_case), av[0] == 0
+        else:
+            return None  # a category, a negated class...
+        if chars is None:
+            return None
+        out |= {c.upper() for c in chars} | {c.lower() for c in chars} if ignore_case else chars
+        if not optional:
+            return out
+    return None  # the pattern may match nothing at all
+
+
+@pytest.mark.parametrize("lang", langpacks.available("boilerplate"))
+def test_contains_patterns_start_with_the_packs_first_characters(lang):
+    pack = langpacks.load(lang, "boilerplate")
+    first = pack.get("contains_first_chars")
+    for rule in pack["rules"]:
+        if first and rule["kind"] == "contains":
+            chars = _first_chars(sre_parse.parse(langpacks.alternatives(rule["pattern"])))
+            assert chars is not None, f"{rule['id']}: cannot tell its first characters; drop contains_first_chars"
+            assert all(re.fullmatch(first, c) for c in chars), rule["id"]
+
+
+@pytest.mark.parametrize("lang", langpacks.available("spam"))
+def test_spam_phrases_start_with_the_packs_first_characters(lang):
+    pack = langpacks.load(lang, "spam")
+    for phrase in pack.get("phrases") or [] if pack.get("first_chars") else []:
+        chars = _first_chars(sre_parse.parse(phrase))
+        assert chars is not None and all(re.fullmatch(pack["first_chars"], c) for c in chars), phrase

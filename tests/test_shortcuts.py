@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from malgeum import langpacks
-from malgeum.steps import foreign, pii, spam, whitespace
+from malgeum.steps import foreign, pii, salad, spam, whitespace
 
 SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00가a.")
 SCRIPTS = list(" \n.,1가나ᄀㄱAbéЖ中あ")
@@ -49,6 +49,14 @@ def test_account_numbers_found_from_their_first_digit_are_those_looked_for_every
     assert [m.span() for m in pii._ACCOUNT.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab1.@-_+% 가\n")), max_size=30))
+def test_e_mails_found_from_their_first_character_are_those_looked_for_everywhere(text):
+    plain = re.compile(pii._EMAIL.replace("[A-Za-z0-9](?<![\\w.%+-][A-Za-z0-9])", "(?<![\\w.%+-])[A-Za-z0-9]", 1))
+    assert plain.pattern != pii._EMAIL
+    assert [m.span() for m in re.finditer(pii._EMAIL, text)] == [m.span() for m in plain.finditer(text)]
+
+
 KO_SPAM = langpacks.load("ko", "spam")
 KO_STEMS = [s for group in KO_SPAM["stems"].values() for s in group]
 KO_PIECES = KO_STEMS + KO_SPAM["prefixes"] + KO_SPAM["suffixes"] + KO_SPAM["words"]
@@ -65,3 +73,10 @@ def test_spelled_out_keyword_alternatives_match_what_the_grouped_pattern_does(pi
     plain = re.compile(f"(?:{prefixes})(?:{stems})|(?:{stems})(?:{glued})|{spam._alt(KO_SPAM['words'])}|{phrases}")
     fast = re.compile(spam.keyword_regex(KO_SPAM))
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("다. !?…\t\n가")), max_size=30))
+def test_sentence_pieces_split_from_the_first_space_as_after_the_full_stop(text):
+    plain = re.compile(r"(?<=[.?!…．？！])\s{1,40}")
+    assert salad._PIECE_BREAK.split(text) == plain.split(text)

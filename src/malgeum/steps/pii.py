@@ -26,8 +26,8 @@ _NB = r"(?<![0-9A-Za-z])"  # not glued to a number or Latin word; Hangul may tou
 _NA = r"(?![0-9A-Za-z])"
 _KR_PREFIX = r"(?:1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8])"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_EMAIL = (
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+_EMAIL = (  # the look behind follows the first character, so that Python's re can skip to one in C
+    r"[A-Za-z0-9](?<![\w.%+-][A-Za-z0-9])[A-Za-z0-9._%+-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}" + _NA
 )
 # birth date, separator (or none), a sex digit 1-8, six digits or a mask
