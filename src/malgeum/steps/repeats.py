@@ -16,7 +16,8 @@ class CutRepeats(Step):
 
     Lines shorter than `min_chars` non-space characters are left alone: short lines (`Q.`, `[앵커]`, `-`)
     repeat legitimately, and boilerplate handles the short junk. So are labels in brackets: a transcript
-    names its speaker (`[홍길동/시민]`, `<경찰 관계자>`) before each of their soundbites.
+    names its speaker (`[홍길동/시민]`, `<경찰 관계자>`, `◀ 홍길동/변호사 ▶`) before each of their soundbites,
+    and its speakers give the same short answer more than once (`◆ 홍길동> 그렇습니다.`).
     """
 
     kind = "repeats"
@@ -31,7 +32,7 @@ class CutRepeats(Step):
         cuts = []
         for n, (s, e) in enumerate(line_bounds(text)):
             key = _key(text[s:e])
-            if len(key) < self.min_chars or _is_label(text[s:e]):
+            if len(key) < self.min_chars or _is_label(text[s:e]) or _is_short_turn(text[s:e]):
                 continue
             first = seen.setdefault(key, n)
             if first != n:
@@ -53,7 +54,7 @@ def _key(line: str) -> str:
     return key.rstrip(".")
 
 
-_LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": ">"}
+_LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": ">", "◀": "▶"}
 
 
 def _is_label(line: str) -> bool:
@@ -61,3 +62,11 @@ def _is_label(line: str) -> bool:
         return False
     line = " ".join(line.split())
     return len(line) <= 60 and _LABEL_ENDS[line[0]] == line[-1]
+
+
+# a speaker's name, a `>` or colon and at most 15 characters (`◆ 홍길동> 그렇습니다.`, `▷ 홍길동 : 네, 맞습니다.`)
+_SHORT_TURN = re.compile(r"\s{0,4}[◆◇▶▷■□●○▲△-]?\s{0,2}[가-힣]{2,4}\s?[>:：]\s{0,2}\S[^\n]{0,14}")
+
+
+def _is_short_turn(line: str) -> bool:
+    return len(line) <= 40 and _SHORT_TURN.fullmatch(line.rstrip()) is not None
