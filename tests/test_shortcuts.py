@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from malgeum import langpacks
 from malgeum.steps import foreign, pii, salad, spam, whitespace
 
-SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00가a.")
+SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00\x1c\x85\u2028가a.")
 SCRIPTS = list(" \n.,1가나ᄀㄱAbéЖ中あ")
 
 
@@ -37,13 +37,22 @@ def test_the_main_script_shortcut_agrees_with_counting_every_script(pieces):
     assert foreign.text_script(text) == foreign.main_script(foreign.script_counts(text))
 
 
+@settings(max_examples=500, deadline=None)
+@given(pieces=runs)
+def test_script_counts_by_deletion_are_counts_of_letters(pieces):
+    text = "".join(c * n for c, n in pieces)
+    counts = foreign.script_counts(text)
+    for name, rx in foreign._SCRIPTS.items():
+        assert counts[name] == len(rx.findall(text)) * foreign._WEIGHT.get(name, 2)
+
+
 def test_no_script_weighs_more_than_hangul():
     # the shortcut's reasoning: Hangul outnumbering every other letter means it outweighs every script
     assert max([*foreign._WEIGHT.values(), 2]) <= foreign._WEIGHT["hangul"]
 
 
 @settings(max_examples=1000, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(list("0123456789-- 가a\n")), max_size=40))
+@given(text=st.text(alphabet=st.sampled_from(list("0123456789-- 가a\n١")), max_size=40))
 def test_account_numbers_found_from_their_first_digit_are_those_looked_for_everywhere(text):
     plain = re.compile(r"(?<![0-9-])(?:\d{2,6}(?:[- ]\d{2,7}){1,4}(?![0-9]|-\d)|\d{10,14}(?![0-9]))")
     assert [m.span() for m in pii._ACCOUNT.finditer(text)] == [m.span() for m in plain.finditer(text)]
@@ -76,7 +85,14 @@ def test_spelled_out_keyword_alternatives_match_what_the_grouped_pattern_does(pi
 
 
 @settings(max_examples=1000, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(list("다. !?…\t\n가")), max_size=30))
+@given(text=st.text(alphabet=st.sampled_from(list("다. !?…．？！\t\n\u3000가")), max_size=30))
 def test_sentence_pieces_split_from_the_first_space_as_after_the_full_stop(text):
     plain = re.compile(r"(?<=[.?!…．？！])\s{1,40}")
     assert salad._PIECE_BREAK.split(text) == plain.split(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("가나·ㆍ …▲1억 ")), max_size=30))
+def test_headline_marks_are_looked_for_past_spelled_out_words_only_where_a_middle_dot_is(text):
+    plain = bool(salad._HEADLINE_MARKS.search(salad._SPELLED_OUT.sub("", text)))
+    assert salad._marked(text) == plain

@@ -15,7 +15,7 @@ _SPACES = " " + _ODD_SPACES
 _WORD_SPACE = r"(?!(?<=[^\n]) (?=\S))"
 _PATTERN = re.compile(
     # every alternative starts with white space or an invisible or control character: checking that first
-    # lets the scan skip letters at once; then the one space between two words is skipped
+    # rejects a letter at once, and then the one space between two words, before any alternative is tried
     r"(?=[\s\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u180e])" + _WORD_SPACE + "(?:"
     r"(?P<crlf>\r\n?|[\x0b\x0c\u2028\u2029\x85])"
     r"|(?P<invisible>[\u200b\u2060\ufeff\u00ad\u180e]+)"
