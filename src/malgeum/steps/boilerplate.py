@@ -63,7 +63,7 @@ class CutBoilerplate(Step):
 
         self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
         # the same rules, to ask whether what a prefix leaves behind is itself a boilerplate line
-        # (`(서울=연합뉴스) 박영석 기자 =zeroground@yna.co.kr`)
+        # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`)
         self._line_body = merged("line", _SPACE, _SPACE)
         self._prefix = merged("prefix", f"^{_SPACE}", "")
         self._prefix_body = merged("prefix", "", "")
