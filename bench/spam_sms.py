@@ -86,6 +86,11 @@ def removed_rules(doc: Document) -> list[str | None]:
     return out
 
 
+def message_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the non-empty lines: the unit the bars count."""
+    return [(s, e) for s, e in line_bounds(text) if text[s:e].strip()]
+
+
 SPAM_RULES = ("spam", "salad", "classifier")  # the steps that make spam decisions (rules named after them)
 
 
@@ -111,7 +116,7 @@ class Result:
         self.rules = {r for r in rules if r} | ({drop} if drop else set())
         # per non-empty line: (start, end, cut, cut_kept, cut_spam, rules)
         self.lines: list[tuple[int, int, bool, bool, bool, set[str]]] = []
-        for s, e in ((s, e) for s, e in line_bounds(text) if text[s:e].strip()):
+        for s, e in message_lines(text):
             total = sum(keep[s:e])
             by_edit = sum(gone[s:e]) * 2 >= total > 0
             by_spam = sum(spam_gone[s:e]) * 2 >= total > 0
@@ -155,10 +160,6 @@ ORDERS, C = (2, 5), 100.0
 CLASSIFIER_ARGS = ["--orders", f"{ORDERS[0]}-{ORDERS[1]}", "--c", str(C)]
 FOLDS = 5
 BOOTSTRAP = 1000
-
-
-def n_lines(text: str) -> int:
-    return sum(1 for line in text.split("\n") if line.strip())
 
 
 THRESHOLDS = tuple(round(0.5 + k / 100, 2) for k in range(50))
@@ -232,7 +233,7 @@ def train_classifier(workdir: Path) -> dict:
         clf = TextClassifier.train(texts, labels, orders=tuple(range(ORDERS[0], ORDERS[1] + 1)), c=C)
         held = np.flatnonzero(fold == f)
         score[held] = clf.predict([rows[k][1] for k in held])
-    weight = np.array([n_lines(t) for _, t, *_ in rows], dtype=float)
+    weight = np.array([len(message_lines(t)) for _, t, *_ in rows], dtype=float)
     gambling = np.array([k == "도박" for *_, k in rows])
     s, w = score[gambling], weight[gambling]
     threshold = pick_threshold(s, w, np.random.default_rng(0))

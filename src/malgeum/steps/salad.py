@@ -216,11 +216,11 @@ class CutWordSalad(Step):
             gain = min(max(gains[k], -1.0), 3.0)  # one freak line must not outvote its block
             frag = self.fragment * min(fragments(line), 2)
             form = frag + (-self.sentence if plain[k] else self.not_sentence)
-            form += self.disguised if _DISGUISED.search(line) else 0.0
-            form += self.broken if broken(line, plain[k]) else 0.0
-            form -= self.noun_stop if _NOUN_STOP.search(line[-8:]) else 0.0
             # the digits and brackets of a disguised keyword or domain (벳♡3♡6♡5, ab12[.]com) are spam's, not news'
             bare = _DISGUISED.sub(" ", line)
+            form += self.disguised if bare != line else 0.0
+            form += self.broken if broken(line, plain[k]) else 0.0
+            form -= self.noun_stop if _NOUN_STOP.search(line[-8:]) else 0.0
             form -= self.punctuation * min(len(_NEWS_PUNCT.findall(bare)), self.punctuation_cap)
             form -= self.numbers * min(len(_NUMBER.findall(bare)), 2)
             evidence.append(self.weight * joins * (self.midpoint - gain) + form)
