@@ -1,4 +1,5 @@
-"""Every step names what it cut and why: data cases in data/step_cases.yaml, plus behaviour tests."""
+"""Every step names what it cut and why: data cases in data/step_cases*.yaml (one file per topic), plus behaviour
+tests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import yaml
 from malgeum import Document, Pipeline
 from malgeum.recipe import build
 
-CASES = yaml.safe_load((Path(__file__).parent / "data" / "step_cases.yaml").read_text(encoding="utf-8"))
+CASES = [
+    case
+    for path in sorted((Path(__file__).parent / "data").glob("step_cases*.yaml"))
+    for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+]
 
 
 def cuts(step_entry, text: str) -> list[tuple[str, str]]:
