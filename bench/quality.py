@@ -80,10 +80,33 @@ def malgeum(recipe: str | None = None) -> Callable[[str], str]:
     return run
 
 
+def malgeum_corpus() -> Callable[[str], str]:
+    """The default recipe as `malgeum clean` runs it on the whole Naver file: templates learned from all
+    15,118 records (their URLs included), then every record cleaned."""
+    from malgeum.steps.templates import CutTemplates
+    from malgeum.templates import learn_documents
+
+    with gzip.open(NAVER, "rb") as fh:
+        recs = [orjson.loads(line) for line in fh]
+    table = learn_documents(Document(str(r["id"]), r["text"], {"url": r.get("url")}) for r in recs)
+    urls = {r["text"]: r.get("url") for r in recs}
+    pipe = Pipeline.from_recipe()
+    for s in pipe.steps:
+        if isinstance(s, CutTemplates):
+            s.use(table)
+
+    def run(text: str) -> str:
+        doc = pipe.process(Document("x", text, {"url": urls.get(text)}))
+        return "" if doc.dropped else doc.text
+
+    return run
+
+
 SYSTEMS: dict[str, Callable[[], Callable[[str], str]]] = {
     "do nothing": nothing,
     "datatrove C4QualityFilter (ko)": c4_datatrove,
-    "malgeum default recipe": malgeum,
+    "malgeum default recipe, each record alone": malgeum,
+    "malgeum default recipe, the corpus's templates": malgeum_corpus,
 }
 
 

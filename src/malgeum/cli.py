@@ -23,6 +23,11 @@ def _clean(a: argparse.Namespace) -> int:
         recipe = recipes.set_param(recipe, "foreign", "keep", True)
     if a.by_language:
         recipe = recipes.route_by_language(recipe)
+    for flag, param, value in (("--templates", "path", a.templates), ("--url-field", "url_field", a.url_field)):
+        if value is not None:
+            if "templates" not in {k for k, _ in recipes.parse(recipe)}:
+                raise recipes.RecipeError(f"{flag} needs a recipe with a templates step")
+            recipe = recipes.set_param(recipe, "templates", param, value)
     stats = local.run(
         a.inputs,
         a.output,
@@ -213,6 +218,16 @@ def parser() -> argparse.ArgumentParser:
         help="a document that takes longer in the steps is quarantined (reason: timeout); 0: no limit (60)",
     )
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
+    c.add_argument(
+        "--url-field",
+        help="meta field with each record's URL, whose host groups pages for the template step (default: url)",
+    )
+    c.add_argument(
+        "--templates",
+        metavar="PATH",
+        help="apply the templates an earlier run learned (its output folder, or templates/templates.npy) "
+        "instead of learning them from this input",
+    )
     c.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray")
     c.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
     c.add_argument("--by-language", action="store_true", help="write kept documents to kept/lang=<code>/")

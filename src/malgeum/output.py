@@ -7,10 +7,12 @@ OUT/quarantine/part-N.jsonl.gz   input that could not be read (source file, line
 OUT/stats/part-N.json per-shard counts; written last, it marks the shard complete
 OUT/stats/.part-N.lock held by the one worker writing shard N
 OUT/stats.json        the whole run: counts, balance, per-step stats
+OUT/templates/        what the template step learned (templates.jsonl to read, templates.npy to reuse, summary)
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str, overwrite
             for sub in SUBDIRS:
                 storage.remove_tree(storage.join(out, sub))
             storage.remove_tree(storage.join(out, "stats.json"))
+            storage.remove_tree(storage.join(out, "templates"))
         storage.write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
         storage.write_bytes(storage.join(out, "recipe.yaml"), recipe_yaml.encode())
         return
@@ -55,10 +58,11 @@ def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str, overwrite
             for f in sorted((out / sub).rglob("*"), reverse=True):  # files before their partition folders
                 f.rmdir() if f.is_dir() else f.unlink()
         (out / "stats.json").unlink(missing_ok=True)
+        shutil.rmtree(out / "templates", ignore_errors=True)  # what the template step learned of the old input
     for sub in SUBDIRS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     # leftovers of a killed run: temporary files never become outputs
-    for sub in SUBDIRS:
+    for sub in (*SUBDIRS, "templates"):
         for tmp in (out / sub).rglob(".*.tmp"):
             tmp.unlink(missing_ok=True)
     atomic_write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
@@ -80,7 +84,13 @@ def write_shard_stats(out: Path, shard_name: str, stats: dict[str, Any]) -> None
 COUNTS = ("input_records", "kept", "changed", "dropped", "quarantined", "bytes_in", "chars_in", "chars_out")
 
 
-def aggregate(out: Location, shard_names: list[str], wall_seconds: float, step_order: list[str]) -> dict[str, Any]:
+def aggregate(
+    out: Location,
+    shard_names: list[str],
+    wall_seconds: float,
+    step_order: list[str],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     total: dict[str, Any] = dict.fromkeys(COUNTS, 0)
     steps = {name: StepStats() for name in step_order}
     drop_reasons: dict[str, int] = {}
@@ -100,5 +110,6 @@ def aggregate(out: Location, shard_names: list[str], wall_seconds: float, step_o
     total["drop_reasons"] = dict(sorted(drop_reasons.items()))
     total["quarantine_reasons"] = dict(sorted(quarantine_reasons.items()))
     total["steps"] = [{"name": n, **steps[n].to_dict()} for n in steps]
+    total.update(extra or {})
     storage.write_bytes(storage.join(out, "stats.json"), orjson.dumps(total, option=orjson.OPT_INDENT_2))
     return total

@@ -6,7 +6,6 @@ import multiprocessing as mp
 import os
 import queue
 import shutil
-import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -15,12 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tqdm import tqdm
+import xxhash
 
 from malgeum import __version__, output, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
+from malgeum.progress import shard_bar
 from malgeum.readers import CHUNK_BYTES, Fields, plan
+from malgeum.steps.templates import CutTemplates, load_table, table_bytes
+from malgeum.templates.passes import learn as learn_templates
+from malgeum.templates.passes import template_params
 from malgeum.writers import atomic_write_bytes
 
 _progress_queue: Any = None
@@ -114,22 +117,25 @@ def run(
         "format": fmt,
         "fields": asdict(fields),
     }
+    for step in steps:
+        if isinstance(step, CutTemplates) and step.path is not None:  # a table learned elsewhere: its content counts
+            try:
+                identity["templates"] = xxhash.xxh3_64_hexdigest(table_bytes(step.path))
+                load_table(step.path)
+            except ValueError as e:
+                raise recipes.RecipeError(f"step {step.name}: {e}") from e
     output.prepare(out, identity, recipes.dump(recipe), overwrite)
-    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
     todo = [s for s in shards if not output.is_done(out, s.name)]
+    learning = template_params(recipe)
+    templates_summary = None
+    if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
+        where, templates_summary = learn_templates(
+            shards, fields, learning, out, workers or os.cpu_count() or 1, engine, address, progress
+        )
+        recipe = recipes.set_param(recipe, "templates", "path", where)
+    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    bar = tqdm(
-        total=sum(s.size for s in shards),
-        initial=sum(s.size for s in shards if s not in todo),
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        desc="cleaning",
-        disable=not progress,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
+    bar = shard_bar(shards, todo, "cleaning", progress)
     docs = 0
 
     def advance(nbytes: int, ndocs: int) -> None:
@@ -164,7 +170,8 @@ def run(
                             break
     finally:
         bar.close()
-    return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps])
+    extra = {"templates": templates_summary} if templates_summary is not None else None
+    return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
 
 
 def _combine(out: Path, stage: Path, first: dict[str, Any], second: dict[str, Any], seconds: float) -> dict[str, Any]:

@@ -13,12 +13,12 @@ the main thread of a worker process that Ray reuses, which keeps both: steps set
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any
 
 from malgeum.cleaning import Settings, clean_shard
-from malgeum.readers import Shard
+from malgeum.readers import Fields, Shard
 
 
 def connect(workers: int | None, address: str | None, progress: bool = False) -> None:
@@ -56,3 +56,30 @@ def clean_shards(
     )
     for row in done.iter_rows():
         advance(int(row["bytes"]), int(row["docs"]))
+
+
+def _count_templates_task(row: dict[str, Any], fields: Fields, url_field: str) -> dict[str, Any]:
+    from malgeum.templates.passes import count
+
+    shard = Shard(**row["shard"])
+    return {"name": shard.name, "bytes": shard.size, **count(shard, fields, url_field)}
+
+
+def count_templates(
+    todo: list[Shard], fields: Fields, url_field: str, workers: int, address: str | None
+) -> Iterator[tuple[str, int, dict[str, bytes]]]:
+    """The template step's first pass on the cluster: each task counts one shard and returns its files."""
+    import ray
+
+    from malgeum.templates.passes import FILES
+
+    connect(workers, address)
+    ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
+    done = ds.map(
+        _count_templates_task,
+        fn_kwargs={"fields": fields, "url_field": url_field},
+        compute=ray.data.TaskPoolStrategy(size=max(1, min(workers, len(todo)))),
+        num_cpus=1,
+    )
+    for row in done.iter_rows():
+        yield str(row["name"]), int(row["bytes"]), {f: bytes(row[f]) for f in FILES}

@@ -13,6 +13,7 @@ from malgeum.steps.pii import RedactPII
 from malgeum.steps.repeats import CutRepeats
 from malgeum.steps.salad import CutWordSalad
 from malgeum.steps.spam import CutSpam
+from malgeum.steps.templates import CutTemplates
 from malgeum.steps.unicode_form import NormalizeUnicode
 from malgeum.steps.whitespace import NormalizeWhitespace
 
@@ -23,6 +24,7 @@ __all__ = [
     "CutForeignBlocks",
     "CutRepeats",
     "CutSpam",
+    "CutTemplates",
     "CutWordSalad",
     "DropShort",
     "FineWebQuality",

@@ -1,0 +1,135 @@
+"""Cut the lines that a site's template repeats on its pages, as learned from the corpus itself."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from malgeum import storage
+from malgeum.document import Cut, Document
+from malgeum.lines import whole_line
+from malgeum.step import Step
+from malgeum.templates.learn import TABLE, Thresholds
+from malgeum.templates.shapes import CORPUS, host_of, host_seed, key, lines_with_shapes, shape
+
+
+class CutTemplates(Step):
+    """Lines a host repeats on its pages (a reporter box, `입력 … | 수정 …` stamps, an app's signature, a banner)
+    or the corpus repeats across sites, cut whole (rules `template.host`, `template.corpus`, the counts in the
+    reason). The counts come from a first pass over the whole input that the engine runs before cleaning
+    (see `malgeum.templates.learn`: shapes with digits masked, once per group of near-copies, at a stable place
+    in the page); `path` applies a table an earlier run learned instead (`--templates`). The thresholds are the
+    first pass's; `keep` lists lines that are never cut (a veto of a learned template). `url_field` names the
+    meta field that holds a document's URL, whose host groups its pages; without one, only the corpus counts.
+    """
+
+    kind = "templates"
+
+    def __init__(
+        self,
+        path: str | None = None,
+        url_field: str = "url",
+        keep: list[str] | None = None,
+        min_pages: int = 5,
+        share: float = 0.05,
+        min_count: int = 5,
+        max_count: int = 50,
+        corpus_min_pages: int = 20,
+        corpus_min_count: int = 10,
+        corpus_max_count: int = 100,
+        min_stability: float = 0.5,
+        edge_share: float = 0.2,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(name)
+        if path is not None and not isinstance(path, str):
+            raise ValueError(f"path must be a file or folder name, got {path!r}")
+        if not isinstance(url_field, str) or not url_field:
+            raise ValueError(f"url_field must be a field name, got {url_field!r}")
+        if keep is not None and (not isinstance(keep, list) or not all(isinstance(k, str) for k in keep)):
+            raise ValueError(f"keep must be a list of lines, got {keep!r}")
+        self.path = path
+        self.url_field = url_field
+        self.keep = {key(shape(k)) for k in keep or []}
+        self.thresholds = Thresholds(
+            min_pages,
+            share,
+            min_count,
+            max_count,
+            corpus_min_pages,
+            corpus_min_count,
+            corpus_max_count,
+            min_stability,
+            edge_share,
+        )
+        self.table = np.empty(0, TABLE)
+        self._keys: frozenset[int] = frozenset()
+        self._hosts: dict[int, str] = {}
+
+    def setup(self) -> None:
+        if self.path is not None:
+            self.use(load_table(self.path))
+
+    def use(self, table: np.ndarray) -> None:
+        self.table = np.sort(table, order="key")
+        self._keys = frozenset(self.table["key"].tolist())
+
+    def apply(self, doc: Document) -> None:
+        if not self._keys:
+            return
+        host = host_of(doc.meta.get(self.url_field))
+        seed = host_seed(host)
+        text = doc.text
+        cuts = []
+        for s, e, sh in lines_with_shapes(text):
+            k = key(sh)
+            if k in self.keep:
+                continue
+            hk = key(sh, seed) if seed != CORPUS else None
+            if hk is not None and hk in self._keys:
+                count, pages = self._counts(hk)
+                why = f"on {count:,} of {pages:,} pages of {host}"
+                cuts.append(Cut(*whole_line(text, s, e), "template.host", why))
+            elif k in self._keys:
+                count, pages = self._counts(k)
+                why = f"on {count:,} of {pages:,} pages of the corpus"
+                cuts.append(Cut(*whole_line(text, s, e), "template.corpus", why))
+        if cuts:
+            doc.apply_cuts(self.name, _disjoint(cuts))
+
+    def _counts(self, k: int) -> tuple[int, int]:
+        row = self.table[int(np.searchsorted(self.table["key"], np.uint64(k)))]
+        return int(row["count"]), int(row["pages"])
+
+
+def _disjoint(cuts: list[Cut]) -> list[Cut]:
+    """Whole-line cuts of consecutive lines can share a line break; the later one gives it up."""
+    out: list[Cut] = []
+    for c in cuts:
+        if out and c.start < out[-1].end:
+            c = c._replace(start=out[-1].end)
+        if c.start < c.end:
+            out.append(c)
+    return out
+
+
+def table_bytes(path: str | Path) -> bytes:
+    """The file of a learned table: `templates.npy`, or the `templates/` folder of an earlier run, or that run's
+    output folder."""
+    loc = storage.location(str(path))
+    for c in (loc, storage.join(loc, "templates.npy"), storage.join(loc, "templates", "templates.npy")):
+        if str(c).endswith(".npy") and storage.exists(c) and not (isinstance(c, Path) and c.is_dir()):
+            return storage.read_bytes(c)
+    raise ValueError(f"no learned templates at {path} (expected templates.npy or a run's templates/ folder)")
+
+
+def load_table(path: str | Path) -> np.ndarray:
+    try:
+        table = np.load(io.BytesIO(table_bytes(path)), allow_pickle=False)
+    except (OSError, EOFError) as e:
+        raise ValueError(f"{path}: not a table of learned templates ({e})") from e
+    if not isinstance(table, np.ndarray) or table.dtype != TABLE:
+        raise ValueError(f"{path}: not a table of learned templates")
+    return table
