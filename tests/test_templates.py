@@ -227,3 +227,36 @@ def test_ray_learns_the_same_templates(tmp_path):
     assert _kept(tmp_path / "local") == _kept(tmp_path / "ray")
     a, b = ((tmp_path / d / "templates" / "templates.jsonl").read_bytes() for d in ("local", "ray"))
     assert a == b
+
+
+def portal_page(rng: random.Random, i: int) -> bytes:
+    paragraphs = "".join(f"<p>{s}</p>" for s in story(rng, 6))
+    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>기사 {i}</title></head><body>
+<nav><a href="/">홈</a> <a href="/politics">정치</a> <a href="/society">사회</a></nav>
+<article><h1>{rng.choice(PLACES)} {rng.choice(OBJECTS)} 두고 {rng.choice(SUBJECTS)} {rng.choice(VERBS)}</h1>
+<div class="stamp">입력 2024.03.{1 + i % 28:02d} 오후 {1 + i % 11}:{i % 60:02d} | 수정 2024.03.{1 + i % 28:02d}</div>
+{paragraphs}
+<div class="reporter"><span>{["김하늘", "박바다", "이구름"][i % 3]} 기자</span><div>구독</div><div>응원하기</div></div>
+<div class="banner">지금 새 앱을 설치하고 매일 아침 소식을 먼저 받아 보세요</div></article>
+<footer>회사 소개 | 이용약관 | 개인정보처리방침</footer></body></html>""".encode()
+
+
+def test_a_portals_pages_in_a_warc_lose_the_template_inside_the_article(tmp_path):
+    from test_web_input import _record, _warc
+
+    rng = random.Random(21)
+    records = [
+        _record(f"https://portal.example.kr/news/{i}", portal_page(rng, i), "text/html; charset=utf-8")
+        for i in range(30)
+    ]
+    warc = _warc(tmp_path / "crawl.warc.gz", records)
+    out = tmp_path / "out"
+    stats = local.run([str(warc)], out, workers=1, progress=False)
+    assert stats["templates"]["hosts_learned"] == 1
+    kept = _kept(out)
+    assert len(kept) == 30
+    for r in kept:
+        lines = r["text"].split("\n")
+        assert not {"구독", "응원하기", "지금 새 앱을 설치하고 매일 아침 소식을 먼저 받아 보세요"} & set(lines)
+        assert not any(line.startswith("입력 2024.") for line in lines)
+        assert sum(line.endswith("다.") for line in lines) == 7  # the headline and the story, whole
