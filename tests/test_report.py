@@ -161,3 +161,53 @@ def test_the_report_of_a_dedup_run_plots_its_clusters(tmp_path):
     assert data["clusters"] == {2: 1, 1: 1} and data["langs"]["ko"] == 2
     page = report.render(data)
     assert "size 2" in page and "dedup.exact" in page
+
+
+@pytest.fixture(scope="module")
+def templates_out(tmp_path_factory) -> Path:
+    import random
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_templates import corpus
+
+    rows = corpus()
+    hostile_line = '<b onmouseover="window.__pwned=8">지금 구독하기</b> "따옴표" 와 \\ 역슬래시'
+    for r in rows[:60]:
+        r["text"] += "\n" + hostile_line
+    random.Random(0).shuffle(rows)
+    src = tmp_path_factory.mktemp("tin") / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    out = tmp_path_factory.mktemp("tout")
+    local.run([str(src)], out, workers=1, progress=False, overwrite=True)
+    report.write(out)
+    return out
+
+
+def test_the_report_lists_learned_templates_escaped(templates_out):
+    page = (templates_out / "report.html").read_text()
+    assert "<h2>Learned templates</h2>" in page and "gall.example.net" in page and "30 of 45" in page
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=&quot;window.__pwned=8&quot;&gt;" in page
+
+
+@pytest.mark.browser
+def test_ticking_a_template_gives_the_recipe_line_that_keeps_it(browser, templates_out, tmp_path):
+    import yaml
+    from selenium.webdriver.common.by import By
+
+    from malgeum.recipe import build
+
+    _open(browser, (templates_out / "report.html").as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "#templates tr")
+    (hostile,) = [r for r in rows[1:] if "지금 구독하기" in r.text and "news.example.kr" in r.text]
+    (signature,) = [r for r in rows[1:] if "산들 갤러리" in r.text and "gall.example.net" in r.text]
+    hostile.find_element(By.CSS_SELECTOR, "input.veto").click()
+    signature.find_element(By.CSS_SELECTOR, "input.veto").click()
+    snippet = browser.find_element(By.ID, "veto").get_attribute("value")
+    entry = yaml.safe_load(snippet)
+    assert sorted(entry["templates"]["keep"]) == sorted(
+        ['<b onmouseover="window.__pwned=8">지금 구독하기</b> "따옴표" 와 \\ 역슬래시', "- 산들 갤러리 앱에서 작성"]
+    )
+    (step,) = build({"steps": [entry]})  # the line is a valid recipe entry, and the step keeps the line
+    assert len(step.keep) == 2
+    assert browser.execute_script("return window.__pwned") is None

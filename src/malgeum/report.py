@@ -28,6 +28,7 @@ from malgeum.lid import detect
 MAX_DOCS = 3000  # documents embedded for the inspector (a sample: all of a big run would not open in 3 s)
 MAX_CHARS = 20_000  # of each embedded document's original text
 SAMPLES_PER_RULE = 20
+MAX_TEMPLATES = 500  # learned templates listed (all are in templates/templates.jsonl)
 
 
 def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any]:
@@ -69,6 +70,7 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
             docs[j] = _doc_entry(doc, sub)
     return {
         "stats": stats,
+        "templates": _templates(out),
         "langs": langs,
         "before": before,
         "after": after,
@@ -78,6 +80,35 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
         "records": seen,
         "out": str(out),
     }
+
+
+def _templates(out: Path, limit: int = MAX_TEMPLATES) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` learned templates (hosts' first, most pages first) and how many there are."""
+    for folder in (out / "templates", out / "stage-clean" / "templates"):  # (a recipe ending in dedup)
+        listing = folder / "templates.jsonl"
+        if listing.exists():
+            lines = listing.read_bytes().splitlines()
+            return [orjson.loads(line) for line in lines[:limit]], len(lines)
+    return [], 0
+
+
+def _templates_html(templates: list[dict[str, Any]], total: int) -> str:
+    if not templates:
+        return "<p class=muted>no templates learned in this run</p>"
+    rows = "".join(
+        f'<tr><td><input type=checkbox class=veto data-line="{_E(t["example"] or "")}"></td>'
+        f"<td>{_E(t['scope'])}</td><td>{_E(t['host'] or 'all sites')}</td>"
+        f"<td>{t['count']:,} of {t['pages']:,}</td><td><code>{_E(t['example'] or '(not sampled)')}</code></td></tr>"
+        for t in templates
+    )
+    more = f"<p class=muted>{len(templates):,} of {total:,} shown; all in templates/templates.jsonl</p>"
+    return (
+        ("" if len(templates) == total else more)
+        + "<table id=templates><tr><th>keep</th><th>scope</th><th>site</th><th>pages</th><th>line</th></tr>"
+        + rows
+        + "</table><p>To keep a line the step learned, tick it and add this to the <code>templates</code> step of your "
+        "recipe:</p><textarea id=veto readonly rows=4 cols=100>templates: {keep: []}</textarea>"
+    )
 
 
 def _doc_entry(doc: Document, sub: str) -> dict[str, Any]:
@@ -226,6 +257,7 @@ def render(data: dict[str, Any]) -> str:
         clusters=_bars(cluster_rows, " docs") if cluster_rows else "<p class=muted>no dedup in this run</p>",
         times=_bars(time_rows, " ms"),
         samples=sample_html or "<p class=muted>no cuts</p>",
+        templates=_templates_html(*data["templates"]),
         rule_options=rule_options,
         sample_note=(
             f"{len(data['docs']):,} of {data['records']:,} documents, a random sample"
@@ -293,6 +325,8 @@ del.cut:hover {{ background: #ffc4c4; }}
 .drop {{ background: #fff3d6; padding: 6px 10px; border-radius: 6px; margin-bottom: 8px; }}
 .controls {{ display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }}
 #legend li {{ font-size: 13px; }}
+#templates {{ border-collapse: collapse; font-size: 13px; }} #templates td, #templates th {{ padding: 2px 8px;
+  border-bottom: 1px solid #f0f0f4; text-align: left; }}
 </style></head><body>
 <h1>malgeum report</h1>
 <p class=muted>{out} — counts {balanced}</p>
@@ -308,6 +342,7 @@ del.cut:hover {{ background: #ffc4c4; }}
 <section><h2>Wall time per step</h2>{times}</section>
 </div>
 <h2>What each rule cut (random samples)</h2>{samples}
+<h2>Learned templates</h2>{templates}
 <h2>Inspector <span class=muted>({sample_note})</span></h2>
 <div class=controls>
 <input id=q type=search placeholder="search id or text" size=30>
@@ -382,6 +417,14 @@ _SCRIPT = """
   });
   $('prev').addEventListener('click', function () { if (page > 0) { page--; draw(); } });
   $('next').addEventListener('click', function () { page++; draw(); });
+  var vetoes = document.querySelectorAll('input.veto');
+  Array.prototype.forEach.call(vetoes, function (box) {
+    box.addEventListener('change', function () {
+      var keep = [];
+      Array.prototype.forEach.call(vetoes, function (b) { if (b.checked) keep.push(JSON.stringify(b.dataset.line)); });
+      $('veto').value = 'templates: {keep: [' + keep.join(', ') + ']}';
+    });
+  });
   draw();
   document.body.dataset.ready = String(Math.max(1, Math.round(performance.now())));  // ms since navigation
 })();
