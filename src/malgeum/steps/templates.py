@@ -66,7 +66,7 @@ class CutTemplates(Step):
         )
         self.table = np.empty(0, TABLE)
         self._keys: frozenset[int] = frozenset()
-        self._hosts: dict[int, str] = {}
+        self._max_length = 0
 
     def setup(self) -> None:
         if self.path is not None:
@@ -75,6 +75,9 @@ class CutTemplates(Step):
     def use(self, table: np.ndarray) -> None:
         self.table = np.sort(table, order="key")
         self._keys = frozenset(self.table["key"].tolist())
+        # most lines are longer than any template line: they are skipped before they are shaped (with room for
+        # a template line that another page writes with more white space or longer numbers)
+        self._max_length = int(self.table["length"].max()) * 5 // 4 + 16 if len(self.table) else 0
 
     def apply(self, doc: Document) -> None:
         if not self._keys:
@@ -83,7 +86,7 @@ class CutTemplates(Step):
         seed = host_seed(host)
         text = doc.text
         cuts = []
-        for s, e, sh in lines_with_shapes(text):
+        for s, e, sh in lines_with_shapes(text, self._max_length):
             k = key(sh)
             if k in self.keep:
                 continue

@@ -1,7 +1,7 @@
 """The template step's first pass: count line shapes per host and over the corpus, then decide which recur.
 
 Pass 1 reads each shard once and writes, per distinct line shape of each document, one row of `ROW` (and its
-`POS`) for the document's host and one for the corpus: 50 bytes a row, so at most 100 bytes per distinct line
+`POS`) for the document's host and one for the corpus: 52 bytes a row, so at most 104 bytes per distinct line
 of a document, on disk, and 16 bytes per document and scope for the page counts. A shard's rows are sorted by
 key, so the reduce reads one key range (partition) of every shard at a time, memory-mapped: its memory is
 bounded by the partition (256 MB by default), not by the corpus; only the page counts (32 bytes a document)
@@ -41,12 +41,14 @@ ROW = np.dtype(
         ("prev", "<u8"),  # the shape before it (START for the first line)
         ("next", "<u8"),  # the shape after it (END for the last)
         ("long", "u1"),  # shape of LONG characters or more: story-like, needs more pages
+        ("length", "<u2"),  # the line's own length (up to MAX_LENGTH): the cutting pass skips longer lines
     ]
 )
 POS = np.dtype("u1")  # its line number when among the first MAX_POS lines, else NO_POS (a column apart)
 START, END = 1, 2
 MAX_POS, NO_POS = 8, 255
 LONG = 100
+MAX_LENGTH = 65535
 DOC = np.dtype([("scope", "<u8"), ("group", "<u8")])
 SAMPLE_CAP = 100_000  # example texts a shard keeps (of shapes seen on two of its documents)
 
@@ -119,26 +121,31 @@ class ShardCounter:
             self.docs.append((scope, group))
         c = self.cols
         n = len(keys)
+        idx = list(first.values())
+        ks = list(first)
+        m = len(ks)
+        prevs = [keys[i - 1] if i else START for i in idx]
+        nexts = [keys[i + 1] if i + 1 < n else END for i in idx]
+        poss = [i if i < MAX_POS else NO_POS for i in idx]
+        longs = [int(len(shapes[i]) >= LONG) for i in idx]
+        lengths = [min(lines[i][1] - lines[i][0], MAX_LENGTH) for i in idx]
+        for scope in scopes:  # whole columns at a time: a list append per value was half the pass's time
+            c["key"].extend(ks if scope == CORPUS else [key(shapes[i], scope) for i in idx])
+            c["scope"].extend([scope] * m)
+            c["shape"].extend(ks)
+            c["group"].extend([group] * m)
+            c["prev"].extend(prevs)
+            c["next"].extend(nexts)
+            c["long"].extend(longs)
+            c["length"].extend(lengths)
+            c["pos"].extend(poss)
+        seen, samples = self.seen, self.samples
         for k, i in first.items():
-            s = shapes[i]
-            prev = keys[i - 1] if i else START
-            nxt = keys[i + 1] if i + 1 < n else END
-            pos = i if i < MAX_POS else NO_POS
-            is_long = int(len(s) >= LONG)
-            for scope in scopes:
-                c["key"].append(k if scope == CORPUS else key(s, scope))
-                c["scope"].append(scope)
-                c["shape"].append(k)
-                c["group"].append(group)
-                c["prev"].append(prev)
-                c["next"].append(nxt)
-                c["long"].append(is_long)
-                c["pos"].append(pos)
-            if k in self.seen:
-                if k not in self.samples and len(self.samples) < SAMPLE_CAP:
-                    self.samples[k] = doc.text[lines[i][0] : lines[i][1]].strip()
-            elif len(self.seen) < 20 * SAMPLE_CAP:
-                self.seen.add(k)
+            if k in seen:
+                if k not in samples and len(samples) < SAMPLE_CAP:
+                    samples[k] = doc.text[lines[i][0] : lines[i][1]].strip()
+            elif len(seen) < 20 * SAMPLE_CAP:
+                seen.add(k)
 
     def files(self) -> dict[str, bytes]:
         """The shard's counts as the bytes of its files (rows sorted by key; the JSON summary)."""
@@ -273,7 +280,15 @@ def reduce(folder: Path, names: list[str], th: Thresholds, out: Path, memory_byt
 
 
 TABLE = np.dtype(
-    [("key", "<u8"), ("scope", "<u8"), ("shape", "<u8"), ("count", "<i8"), ("pages", "<i8"), ("stability", "<f4")]
+    [
+        ("key", "<u8"),
+        ("scope", "<u8"),
+        ("shape", "<u8"),
+        ("count", "<i8"),
+        ("pages", "<i8"),
+        ("stability", "<f4"),
+        ("length", "<u2"),  # the longest line of this shape seen
+    ]
 )
 
 
@@ -324,4 +339,5 @@ def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.nda
     h = head[enough][ok]
     table["key"], table["scope"], table["shape"] = h["key"], h["scope"], h["shape"]
     table["count"], table["pages"], table["stability"] = c[ok], g[ok], stability[ok]
+    table["length"] = np.maximum.reduceat(r["length"], _runs(k))[ok]
     return table

