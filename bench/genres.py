@@ -13,9 +13,9 @@ cuts among the sampled cuts that were judged (bench/judgements/GENRE.jsonl, poli
 
 A cut is one edit of a non-normalising step, or one dropped document (its text at the drop). It is known by
 (document id, rule, SHA-1 of the removed text), so a verdict stays attached to the same cut across runs. The
-sample of a genre is the `--sample` cuts whose seeded hash of that key is smallest: a cut that still happens
-after a change stays in the sample, and the cuts a change adds enter it as "unjudged" instead of being counted
-silently. Judgement files hold the key and a verdict, never the text.
+sample of a genre is the `--sample` cuts whose seeded hash of that key is smallest: after a change, a cut it
+still makes keeps its place unless a new cut outranks it, and the new cuts enter as "unjudged" instead of being
+counted silently. Judgement files hold the key and a verdict, never the text.
 
 Every genre is taken whole except the two KISA sets, which are a seeded draw of 5,000 messages each (of 7,529
 비스팸 and ~100k spam messages); `--max-docs N` draws N documents from every genre that has more (a quick look).
