@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,14 +39,14 @@ ROW = np.dtype(
         ("scope", "<u8"),  # the host's seed, or CORPUS
         ("shape", "<u8"),  # the corpus key of the shape, to name it whatever its scope
         ("group", "<u8"),  # the document's group of near-copies
-        ("prev", "<u8"),  # the shape before it (START for the first line)
-        ("next", "<u8"),  # the shape after it (END for the last)
+        ("prev", "<u8"),  # the shape before it (START for the first line, NONE after a line the page repeats)
+        ("next", "<u8"),  # the shape after it (END for the last, NONE before a line the page repeats)
         ("long", "u1"),  # shape of LONG characters or more: story-like, needs more pages
         ("length", "<u2"),  # the line's own length (up to MAX_LENGTH): the cutting pass skips longer lines
     ]
 )
 POS = np.dtype("u1")  # its line number when among the first MAX_POS lines, else NO_POS (a column apart)
-START, END = 1, 2
+START, END, NONE = 1, 2, 3  # the first line's previous, the last line's next, no anchor
 MAX_POS, NO_POS = 8, 255
 LONG = 100
 MAX_LENGTH = 65535
@@ -124,8 +125,11 @@ class ShardCounter:
         idx = list(first.values())
         ks = list(first)
         m = len(ks)
-        prevs = [keys[i - 1] if i else START for i in idx]
-        nexts = [keys[i + 1] if i + 1 < n else END for i in idx]
+        # a neighbour that the page repeats (a comment's date line) is a unit of the page, not a fixed place in
+        # it: whatever follows it on page after page (a regular commenter's name) has no anchor there
+        repeated = {k for k, count in Counter(keys).items() if count > 1} if m < n else set()
+        prevs = [START if not i else NONE if keys[i - 1] in repeated else keys[i - 1] for i in idx]
+        nexts = [END if i + 1 == n else NONE if keys[i + 1] in repeated else keys[i + 1] for i in idx]
         poss = [i if i < MAX_POS else NO_POS for i in idx]
         longs = [int(len(shapes[i]) >= LONG) for i in idx]
         lengths = [min(lines[i][1] - lines[i][0], MAX_LENGTH) for i in idx]
@@ -317,15 +321,16 @@ def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.nda
     uniq, c, g, need, hi = head["key"][enough], counts[enough], g[enough], need[enough], hi[enough]
     k = r["key"]
     # beside the same line: the template's own neighbours
-    inner_prev, inner_next = r["prev"] != START, r["next"] != END
+    inner_prev, inner_next = ~np.isin(r["prev"], (START, NONE)), ~np.isin(r["next"], (END, NONE))
     inner = np.maximum(
         _best_anchor(k[inner_prev], r["prev"][inner_prev], uniq),
         _best_anchor(k[inner_next], r["next"][inner_next], uniq),
     )
     # at the same edge or line number: every page's first and last lines share these, so they need more pages
     has_pos = q != NO_POS
-    at_edge = ~inner_prev | ~inner_next
-    edge_kind = (~inner_prev).astype(np.uint64) + 2 * (~inner_next).astype(np.uint64)
+    first_line, last_line = r["prev"] == START, r["next"] == END
+    at_edge = first_line | last_line
+    edge_kind = first_line.astype(np.uint64) + 2 * last_line.astype(np.uint64)
     edge = np.maximum(
         _best_anchor(k[at_edge], edge_kind[at_edge], uniq),
         _best_anchor(k[has_pos], q[has_pos].astype(np.uint64), uniq),
