@@ -9,6 +9,8 @@ import random
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from malgeum import Document
 from malgeum.cli import main
@@ -260,3 +262,24 @@ def test_a_portals_pages_in_a_warc_lose_the_template_inside_the_article(tmp_path
         assert not {"구독", "응원하기", "지금 새 앱을 설치하고 매일 아침 소식을 먼저 받아 보세요"} & set(lines)
         assert not any(line.startswith("입력 2024.") for line in lines)
         assert sum(line.endswith("다.") for line in lines) == 7  # the headline and the story, whole
+
+
+U64 = st.integers(min_value=0, max_value=(1 << 64) - 1)
+
+
+@given(st.lists(st.tuples(U64, U64), min_size=1, max_size=50))
+def test_a_hosts_keys_are_the_same_mixed_one_by_one_or_as_arrays(pairs):
+    import numpy as np
+
+    from malgeum.templates.shapes import scoped, scoped_array
+
+    keys, seeds = (np.array(col, dtype=np.uint64) for col in zip(*pairs, strict=True))
+    assert [int(z) for z in scoped_array(keys, seeds)] == [scoped(k, s) for k, s in pairs]
+
+
+@given(st.text(alphabet=st.sampled_from("가나 다\n1２\t\u200bAaẞ\u0301e\r\x00ﾟ。"), max_size=80))
+def test_the_whole_text_is_shaped_line_for_line_as_each_line_alone(text):
+    from malgeum.templates.shapes import lines_with_shapes, shape
+
+    for s, e, sh in lines_with_shapes(text):
+        assert sh == shape(text[s:e]) and "\n" not in text[s:e]

@@ -12,7 +12,7 @@ from malgeum.document import Cut, Document
 from malgeum.lines import whole_line
 from malgeum.step import Step
 from malgeum.templates.learn import TABLE, Thresholds
-from malgeum.templates.shapes import CORPUS, host_of, host_seed, key, lines_with_shapes, shape
+from malgeum.templates.shapes import CORPUS, host_of, host_seed, key, lines_with_shapes, scoped, shape
 
 
 class CutTemplates(Step):
@@ -90,7 +90,7 @@ class CutTemplates(Step):
             k = key(sh)
             if k in self.keep:
                 continue
-            hk = key(sh, seed) if seed != CORPUS else None
+            hk = scoped(k, seed) if seed != CORPUS else None
             if hk is not None and hk in self._keys:
                 count, pages = self._counts(hk)
                 why = f"on {count:,} of {pages:,} pages of {host}"

@@ -14,6 +14,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import regex
 import xxhash
 
@@ -31,6 +32,26 @@ def shape(line: str) -> str:
 
 def key(s: str, seed: int = CORPUS) -> int:
     return xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass"), seed=seed)
+
+
+_MASK = (1 << 64) - 1
+_C1, _C2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def scoped(k: int, seed: int) -> int:
+    """A shape's key in a host's scope: its corpus key mixed with the host's seed (splitmix64's finaliser), so
+    that each line is hashed once; `scoped_array` is the same on numpy arrays."""
+    z = k ^ seed
+    z = ((z ^ (z >> 30)) * _C1) & _MASK
+    z = ((z ^ (z >> 27)) * _C2) & _MASK
+    return z ^ (z >> 31)
+
+
+def scoped_array(keys: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    z = keys ^ seeds
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_C1)  # uint64 arithmetic wraps, as the masks do above
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_C2)
+    return z ^ (z >> np.uint64(31))
 
 
 def host_of(url: Any) -> str | None:
