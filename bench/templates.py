@@ -27,11 +27,11 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from genres import GENRES  # noqa: E402  (the genre builders of the genre table)
+from genres import GENRES
 
-from malgeum import Document  # noqa: E402
-from malgeum.steps.templates import CutTemplates  # noqa: E402
-from malgeum.templates import learn_documents  # noqa: E402
+from malgeum import Document
+from malgeum.steps.templates import CutTemplates
+from malgeum.templates import learn_documents
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold" / "naver_gold.jsonl"
