@@ -69,7 +69,7 @@ class Thresholds:
     min_pages: int = 5
     share: float = 0.05
     min_count: int = 5
-    max_count: int = 50
+    max_count: int = 20
     corpus_min_pages: int = 20
     corpus_min_count: int = 10
     corpus_max_count: int = 100
