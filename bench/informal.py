@@ -1,11 +1,11 @@
 """Statistical steps on text they must leave alone: what the default recipe, and the salad and foreign steps in it,
 cut from informal Korean, news articles and clean prose.
 
-    python bench/informal.py [--genres threads,single,own,chosun,ccby,naver] [--dump DIR]
+    python bench/informal.py [--genres threads,single,own,chosun,ccby,naver] [--dump DIR] [--recipe FILE]
 
 Genres (the real ones read from ../shared/data, never copied into the project):
 - threads: kocohub news comments as a comment page shows them, one comment a line under its news title, 20-50
-  comments a thread (consecutive comments under the same title, split at random sizes, seeded);
+  comments a thread (a title's comments in file order, each once, split at random sizes, seeded);
 - single: every kocohub comment alone;
 - own: informal text written for the project (tests/data/informal_ko.txt: chat, lyrics, poetry, forum replies,
   comment threads; a `=== genre: name` line starts each document);
@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spam_sms import KOCO, NAVER, removed_rules
 
 from malgeum import Document, Pipeline
+from malgeum import recipe as recipes
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OWN = Path(__file__).resolve().parents[1] / "tests" / "data" / "informal_ko.txt"
@@ -68,8 +69,11 @@ def threads(seed: int = 5) -> Iterator[tuple[str, str]]:
     """Every title's comments in file order, in threads of 20-50 (the last one of a title may be shorter)."""
     rng = random.Random(seed)
     by_title: dict[str, list[tuple[str, str]]] = {}
+    seen = set()
     for doc_id, title, comment in kocohub_pairs():
-        by_title.setdefault(title, []).append((doc_id, comment))
+        if (title, comment) not in seen:  # the labelled and unlabelled sets share comments: a page shows one
+            seen.add((title, comment))
+            by_title.setdefault(title, []).append((doc_id, comment))
     for title, comments in by_title.items():
         while comments:
             size = rng.randint(20, 50)
@@ -155,8 +159,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--genres", default=",".join(GENRES))
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--recipe", help="a recipe file instead of the default one")
     a = ap.parse_args()
-    pipe = Pipeline.from_recipe()
+    pipe = Pipeline.from_recipe(recipes.load(a.recipe) if a.recipe else None)
     for genre in a.genres.split(","):
         measure(pipe, genre, a.dump)
     return 0
