@@ -57,9 +57,10 @@ def text_script(text: str) -> str | None:
     return main_script(script_counts(text))
 
 
-# a paragraph's vote for the document's script counts at most this many (weighted) letters: a long quotation
-# is one paragraph, not the document
-_VOTE_CAP = 300
+# a line's vote for the document's script counts at most this many (weighted) letters, about one sentence: the
+# document's script is the one most of its lines are written in, so a long quotation of a few paragraphs is a few
+# votes, not the document
+_VOTE_CAP = 60
 
 
 def document_script(text: str) -> tuple[str | None, float]:
