@@ -125,6 +125,13 @@ class CutWordSalad(Step):
     may carry headline or list marks (·, …, ▲), so a single odd line, a run of telegraphic sub-headlines or a
     personnel list stays.
 
+    The step abstains where its evidence is weak. Informal writing (comments, chat, forum replies) reads as badly
+    as salad to a model of clean prose, so a document where `informal_share` of the lines (two at least) carry
+    informal marks (ㅋㅋ, ㅠㅠ, ^^, 가자~~, doubled ?!, emoji) is not scored, and a marked line counts `informal` for
+    the story. A salad run also needs a full stop on `stopped_share` of its lines (shuffled prose carries the stops
+    of its sentences; chat, lyrics and poems are written without them), and a short line or one in another script
+    ends a run.
+
     Only documents with two long odd lines close together are scored, only lines near those, and never a
     sentence-like line of more than `story_words` words (it stays). `model` is a file made by `malgeum
     train-lm`; the default is the bundled model trained on CC BY Korean prose (Korean Wikinews, CC BY 2.5;
