@@ -56,6 +56,18 @@ _DISGUISED = re.compile(
 _NEWS_PUNCT = re.compile(r"[,，\"'“”‘’「」『』()\[\]<>〈〉《》]")
 _NUMBER = re.compile(r"\d+")
 
+# The marks of informal writing: jamo (ㅋㅋ, ㅎㅎ, ㅠㅠ, ㄷㄷ), emoticons (^^, ;;, :)), doubled ! and ?, a tilde or
+# dots trailing a word (가자~~, 그런데..), a stop typed apart from the line's last word (좋다 .), emoji. Comments,
+# chat and forum replies carry them (55% of the kocohub lines the step used to cut); shuffled prose does not (2%,
+# and those from a disguised keyword, which is matched first). A jamo before a Latin letter is a disguise (ㅋr지노).
+_INFORMAL = re.compile(
+    r"[ㄱ-ㅎㅏ-ㅣ](?![A-Za-z])|\^\^|\^[_oㅇ]\^|;;|[:;]-?[)(D]|[!?]{2}|[가-힣]~|[가-힣]\.\.|[\U0001F300-\U0001FAFF]"
+    r"| [.?!]\s{0,3}$"
+)
+# a full stop on its own (not one of an ellipsis' dots): shuffled prose carries its sentences' stops (81% of salad
+# lines), while chat, lyrics and poems are written without them
+_LONE_STOP = re.compile(r"(?<![.])[.．](?![.])")
+
 BUNDLED_MODEL = "ko_fluency.npz"
 
 
@@ -84,9 +96,13 @@ def broken(line: str, plain: bool) -> bool:
 
 def fragments(line: str) -> int:
     """Sentences of one or two words inside a longer line ("한다. 좋다."): shuffled prose scatters its full stops
-    so (43% of salad lines, 1% of news lines, dev figures)."""
+    so (43% of salad lines, 1% of news lines, dev figures). A word and a stop that does not end like a sentence
+    is a label, not a fragment (an essay's `충주. 방문을 잠그고 나왔다.`): the stops of shuffled prose follow
+    sentence endings."""
     pieces = [p for p in _PIECE_BREAK.split(line.strip()) if _HANGUL.search(p)]
-    return sum(len(p.split()) <= 2 for p in pieces) if len(pieces) > 1 else 0
+    if len(pieces) < 2:
+        return 0
+    return sum(len(p.split()) <= 2 and bool(_SENTENCE_END.search(p[-12:])) for p in pieces)
 
 
 class CutWordSalad(Step):
@@ -108,6 +124,13 @@ class CutWordSalad(Step):
     block. A salad run needs `min_block` lines of `block_words` words on average, and at most half of its lines
     may carry headline or list marks (·, …, ▲), so a single odd line, a run of telegraphic sub-headlines or a
     personnel list stays.
+
+    The step abstains where its evidence is weak. Informal writing (comments, chat, forum replies) reads as badly
+    as salad to a model of clean prose, so a document where `informal_share` of the lines (two at least) carry
+    informal marks (ㅋㅋ, ㅠㅠ, ^^, 가자~~, doubled ?!, emoji) is not scored, and a marked line counts `informal` for
+    the story. A salad run also needs a full stop on `stopped_share` of its lines (shuffled prose carries the stops
+    of its sentences; chat, lyrics and poems are written without them), and a short line or one in another script
+    ends a run.
 
     Only documents with two long odd lines close together are scored, only lines near those, and never a
     sentence-like line of more than `story_words` words (it stays). `model` is a file made by `malgeum
@@ -133,6 +156,9 @@ class CutWordSalad(Step):
         punctuation: float = 3.0,
         punctuation_cap: int = 3,
         numbers: float = 2.0,
+        informal: float = 4.0,
+        informal_share: float = 0.1,
+        stopped_share: float = 0.2,
         min_block: int = 2,
         block_words: float = 8.0,
         story_words: int = 20,
@@ -147,6 +173,7 @@ class CutWordSalad(Step):
         self.fragment, self.story_words, self.disguised = fragment, story_words, disguised
         self.broken, self.noun_stop, self.numbers = broken, noun_stop, numbers
         self.punctuation, self.punctuation_cap = punctuation, punctuation_cap
+        self.informal, self.informal_share, self.stopped_share = informal, informal_share, stopped_share
         self._gain: OrderGain | None = None
 
     def setup(self) -> None:
@@ -181,6 +208,7 @@ class CutWordSalad(Step):
             and (not sentence_like(line) or fragments(line) > 0)
             and not _marked(line)
             and _mostly_hangul(line)
+            and not _INFORMAL.search(_DISGUISED.sub(" ", line))
         )
 
     def apply(self, doc: Document) -> None:
@@ -190,9 +218,18 @@ class CutWordSalad(Step):
         seeds = [k for k, (s, e) in enumerate(spans) if self._seed(text[s:e])]
         if not any(b - a <= 2 for a, b in itertools.pairwise(seeds)):
             return
+        # informal writing (a comment thread, a chat log) reads as badly as salad to a model of clean prose: where
+        # a tenth of the lines (two at least) carry its marks, the evidence says nothing and the step abstains
+        informal = sum(bool(_INFORMAL.search(_DISGUISED.sub(" ", text[s:e]))) for s, e in spans)
+        if informal >= max(2, self.informal_share * len(spans)):
+            doc.scores["salad_abstained"] = "informal"
+            return
         seed_starts = {spans[k][0] for k in seeds}
-        bounds = [(s, e) for s, e in spans if len(text[s:e].split()) >= self.min_words and _mostly_hangul(text[s:e])]
+        # every non-empty line, so that a short line or one in another script ends a block (salad is a run of lines)
+        bounds = spans
         lines = [text[s:e] for s, e in bounds]
+        # a disguised keyword or domain does not make a line foreign (J~A~C~K~P~O~T ab12.net 다니며 …)
+        scored = [len(line.split()) >= self.min_words and _mostly_hangul(_DISGUISED.sub(" ", line)) for line in lines]
         plain = [sentence_like(line) for line in lines]
         long_odd = [k for k, (s, _) in enumerate(bounds) if s in seed_starts]
         # lines two away from any long odd one cannot join a block that the odd ones do not already start
@@ -202,7 +239,7 @@ class CutWordSalad(Step):
                 j
                 for k in long_odd
                 for j in range(k - 2, k + 3)
-                if 0 <= j < len(lines) and not (plain[j] and len(lines[j].split()) > self.story_words)
+                if 0 <= j < len(lines) and scored[j] and not (plain[j] and len(lines[j].split()) > self.story_words)
             }
         )
         assert self._gain is not None, "setup() loads the model"
@@ -215,10 +252,11 @@ class CutWordSalad(Step):
             joins = max(len(line.split()) - 1, 1)
             gain = min(max(gains[k], -1.0), 3.0)  # one freak line must not outvote its block
             frag = self.fragment * min(fragments(line), 2)
-            form = frag + (-self.sentence if plain[k] else self.not_sentence)
             # the digits and brackets of a disguised keyword or domain (벳♡3♡6♡5, ab12[.]com) are spam's, not news'
             bare = _DISGUISED.sub(" ", line)
+            form = frag + (-self.sentence if plain[k] else self.not_sentence)
             form += self.disguised if bare != line else 0.0
+            form -= self.informal if _INFORMAL.search(bare) else 0.0
             form += self.broken if broken(line, plain[k]) else 0.0
             form -= self.noun_stop if _NOUN_STOP.search(line[-8:]) else 0.0
             form -= self.punctuation * min(len(_NEWS_PUNCT.findall(bare)), self.punctuation_cap)
@@ -232,7 +270,15 @@ class CutWordSalad(Step):
                 continue
             words = sum(len(lines[i].split()) for i in run) / len(run)
             marked = sum(_marked(lines[i]) for i in run)
-            if len(run) < self.min_block or words < self.block_words or marked * 2 > len(run):
+            # shuffled prose carries the full stops of its sentences; a run of lines without them is chat, a
+            # lyric or a poem (a disguised keyword counts as a stop: it is spam's own mark)
+            stopped = sum(bool(_LONE_STOP.search(lines[i]) or _DISGUISED.search(lines[i])) for i in run)
+            if (
+                len(run) < self.min_block
+                or words < self.block_words
+                or marked * 2 > len(run)
+                or stopped < self.stopped_share * len(run)
+            ):
                 continue
             cuts += [
                 Cut(
