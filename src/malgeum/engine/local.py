@@ -6,7 +6,6 @@ import multiprocessing as mp
 import os
 import queue
 import shutil
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict
@@ -19,7 +18,7 @@ import xxhash
 from malgeum import __version__, output, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
-from malgeum.progress import shard_bar
+from malgeum.progress import exit_with_parent, shard_bar
 from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
 from malgeum.templates.passes import learn as learn_templates
@@ -32,18 +31,7 @@ _progress_queue: Any = None
 def _init_worker(q: Any, parent: int) -> None:
     global _progress_queue
     _progress_queue = q
-    # the run's pid comes from the run itself: killed while this worker was still starting, getppid() here would
-    # already name the process that adopted it
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose run was killed (SIGKILL, out of memory) exits instead of waiting forever for work: its
-    siblings hold the task queue's other end open, so it never sees the end of it. A shard it was writing is left
-    unfinished, and its lock is released, for the rerun to redo."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    exit_with_parent(parent)
 
 
 def _report(nbytes: int, ndocs: int) -> None:

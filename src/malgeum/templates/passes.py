@@ -9,6 +9,7 @@ task returns the shard's files as bytes and the driver writes them, so no worker
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,7 @@ import orjson
 
 from malgeum import recipe as recipes
 from malgeum import storage
-from malgeum.progress import shard_bar
+from malgeum.progress import exit_with_parent, shard_bar
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.templates.learn import ShardCounter, Thresholds, reduce, shard_done
 from malgeum.writers import atomic_write_bytes
@@ -117,6 +118,11 @@ def _count_all(
         for s in todo:
             advance(_count_to(s, fields, url_field, str(folder)))
     else:
-        with ProcessPoolExecutor(min(workers, len(todo)), mp_context=mp.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            min(workers, len(todo)),
+            mp_context=mp.get_context("spawn"),
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             for size in pool.map(partial(_count_to, fields=fields, url_field=url_field, folder=str(folder)), todo):
                 advance(size)
