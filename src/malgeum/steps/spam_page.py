@@ -28,20 +28,20 @@ from malgeum.steps.judge import MODES
 
 @dataclass
 class _Signals:
-    topics: re.Pattern[str]  # one named group per topic
+    topics: dict[str, re.Pattern[str]]
     calls: re.Pattern[str]
     reporting: re.Pattern[str] | None
     url_words: re.Pattern[str] | None
     url_weight: float
     call_words: dict[str, str]
     checks: list[Check]
+    min_ascii_share: float
 
     @classmethod
     def load(cls, lang: str, overrides: dict[str, Any]) -> _Signals | None:
         data = {**langpacks.load(lang, "spam_page"), **overrides}
         if not data.get("topics") or not data.get("calls"):
             return None
-        topics = "|".join(f"(?P<{t}>{rx})" for t, rx in data["topics"].items())
         rep, url = data.get("reporting"), data.get("url_words")
         # the page is promotion when no check fails; the first that fails says why it is not
         checks = [
@@ -55,20 +55,24 @@ class _Signals:
                 Check("reporting", "reporting_share", "max", float(data["max_reporting"]), "{value} reporting")
             )
         return cls(
-            re.compile(topics),
+            # one pattern per topic: an alternation whose branches all start with a fixed character lets Python's
+            # re skip, in C, every position where none starts (named groups around them turn that off: 15x slower)
+            {t: re.compile(rx) for t, rx in data["topics"].items()},
             re.compile(data["calls"]),
             re.compile(rep) if rep else None,
             re.compile(url) if url else None,
             float(data.get("url_weight", 1)),
             dict(data.get("call_words") or {}),
             checks,
+            float(data.get("min_ascii_share", 0)),
         )
 
     def figures(self, text: str, url: str | None) -> dict[str, Any] | None:
         """The page's figures, or None when it names no topic at all (the common case, kept cheap)."""
-        per_topic: dict[str, int] = {}
-        for m in self.topics.finditer(text):
-            per_topic[m.lastgroup or ""] = per_topic.get(m.lastgroup or "", 0) + 1
+        # a pack reads pages in its own script: English rules on pages that are mostly ASCII
+        if self.min_ascii_share and len(text.encode("ascii", "ignore")) < self.min_ascii_share * len(text):
+            return None
+        per_topic = {t: n for t, rx in self.topics.items() if (n := sum(1 for _ in rx.finditer(text)))}
         if not per_topic:
             return None
         topic, terms = max(per_topic.items(), key=lambda kv: kv[1])
