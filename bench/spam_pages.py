@@ -9,8 +9,9 @@ of which they removed at least half). --show N prints up to N dropped documents 
 
 Genres:
 - written: bench/written/spam_pages.jsonl, spam pages written for the project (gambling SEO articles, casino
-  lobbies, 먹튀 verification sites, adult and loan promotion, Korean and English; `meta.url` on some). Bar
-  (on real pages, held out): <= 10% of their characters kept.
+  lobbies, 먹튀 verification sites, adult and loan promotion, Korean and English; `meta.url` on some). The 9
+  marked `written_after_rules` were written once the rules were set, to see how they carry over (shown apart,
+  as "(written after the rules) <kind>"). Bar (on real pages, held out): <= 10% of their characters kept.
 - naver_about: the Naver records (../shared/data/naver_news_raw) that name gambling, loans or sex (ABOUT below);
   naver_rest is every other Naver record.
 - chosun / chosun_about: the Chosun articles (../shared/data/chosun_rss_neardup/nd_docs.jsonl.gz), all of them
@@ -64,6 +65,8 @@ def _jsonl(path: Path) -> Iterator[dict]:
 def written() -> Iterator[Document]:
     for r in _jsonl(WRITTEN):
         meta = {k: r[k] for k in ("url", "kind", "lang") if r.get(k)}
+        if r.get("written_after_rules"):
+            meta["kind"] = "(written after the rules) " + meta["kind"]
         yield Document(r["id"], r["text"], meta)
 
 

@@ -95,7 +95,7 @@ class _Signals:
 
     def reason(self, f: dict[str, Any]) -> str:
         calls = self.call_words.get(f["topic"], "calls to act")
-        url = f" and {f['url_words']} in its address" if f["url_words"] else ""
+        url = f", {f['url_words']} {f['topic']} words in its address" if f["url_words"] else ""
         return f"{f['terms']} {f['topic']} terms and {f['calls']} {calls} in {f['chars']:,} characters{url}"
 
 
