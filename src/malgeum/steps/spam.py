@@ -12,6 +12,9 @@ from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
 
+# the document-level half of spam judging; imported here so that importing the spam step registers it too
+from malgeum.steps.spam_page import JudgeSpamPage  # noqa: F401
+
 # A keyword used as a word of a sentence is followed by a particle or closed by a quote; stuffed keywords
 # stand bare between spaces.
 _GRAMMATICAL = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|와|과|으로|로|도|만|까지|처럼|['\"’”」』])")
@@ -62,12 +65,24 @@ class _Lexicon:
     loud_hits: int
     salad_marks: re.Pattern[str] | None
     salad_marks_min: int
+    reporting_terms: re.Pattern[str] | None
+    reporting_marks: list[re.Pattern[str]]
+    reporting_min: int
 
     def prose(self, line: str) -> bool:
         """Reads like a written sentence: a formal ending and none of the marks of word salad."""
         if len(line) < 6 or self.story_end is None or not self.story_end.search(line):
             return False
         return self.salad_marks is None or len(self.salad_marks.findall(line)) < self.salad_marks_min
+
+    def reporting(self, line: str) -> bool:
+        """Reads like reporting: enough marks of it (a sentence ending, distinct institution or legal terms, a
+        quotation, a number with a unit, ...), which stuffed salad lines do not have together."""
+        if self.reporting_terms is None:
+            return False
+        marks = bool(self.story_end and self.story_end.search(line))
+        marks += sum(bool(m.search(line)) for m in self.reporting_marks)
+        return marks + len(set(self.reporting_terms.findall(line))) >= self.reporting_min
 
 
 class CutSpam(Step):
@@ -77,7 +92,9 @@ class CutSpam(Step):
     and does not read like a story sentence (a formal sentence ending). A line with a keyword is also spam
     when a loud line stands within `window` lines; a line without one is spam when spam lines stand within
     `window` lines on both sides (the salad between stuffed lines). So a news sentence that merely
-    mentions 카지노, or a story about an online casino operator, stays.
+    mentions 카지노, or a story about an online casino operator, stays. A line that reads like reporting (the
+    pack's `reporting` marks: a sentence ending, institutions and legal terms, quotations, numbers with units)
+    is neither loud nor taken for its neighbours' sake: a caption about a seized gambling server stays.
     """
 
     kind = "spam"
@@ -91,6 +108,7 @@ class CutSpam(Step):
             rx = keyword_regex(data)
             if rx:
                 end, marks = data.get("story_line_end"), data.get("salad_marks")
+                reporting = data.get("reporting") or {}
                 self._lexicons.append(
                     _Lexicon(
                         re.compile(rx),
@@ -98,6 +116,9 @@ class CutSpam(Step):
                         int(data.get("loud_hits", 1)),
                         re.compile(marks) if marks else None,
                         int(data.get("salad_marks_min", 2)),
+                        re.compile(reporting["terms"]) if reporting.get("terms") else None,
+                        [re.compile(m) for m in reporting.get("marks") or []],
+                        int(reporting.get("min", 2)),
                     )
                 )
 
@@ -120,19 +141,25 @@ class CutSpam(Step):
                     bare[i] = bare.get(i, 0) + 1
             for i, n in bare.items():
                 s, e = bounds[i]
-                if n >= lex.loud_hits and not lex.prose(text[s:e].strip()):
+                if n >= lex.loud_hits and not lex.prose(line := text[s:e].strip()) and not lex.reporting(line):
                     loud.add(i)
-        w = self.window
-        spam = sorted(i for i in flagged if i in loud or any(0 < abs(i - j) <= w for j in loud))
-        if not spam:
+        if not loud:
             return
-        doc.scores["spam_lines"] = len(spam)
 
         def line(i: int) -> str:
             return text[bounds[i][0] : bounds[i][1]].strip()
 
         def prose(i: int) -> bool:
             return any(x.prose(line(i)) for x in self._lexicons)
+
+        def reporting(i: int) -> bool:
+            return any(x.reporting(line(i)) for x in self._lexicons)
+
+        # a line that reads like reporting is never taken for its neighbours' sake
+        w = self.window
+        near = [i for i in flagged if i not in loud and any(0 < abs(i - j) <= w for j in loud)]
+        spam = sorted(loud | {i for i in near if not reporting(i)})
+        doc.scores["spam_lines"] = len(spam)
 
         cuts = [
             Cut(
@@ -146,7 +173,7 @@ class CutSpam(Step):
         for a, b in itertools.pairwise(spam):
             if 1 < b - a <= w + 1:
                 for i in range(a + 1, b):
-                    if line(i):
+                    if line(i) and not reporting(i):
                         taken.add(i)
                         cuts.append(
                             Cut(
@@ -178,7 +205,9 @@ class CutSpam(Step):
                 continue
             for step in (-1, 1):
                 j = i + step
-                while 0 <= j < len(bounds) and abs(j - i) <= w and line(j) and not prose(j) and j not in taken:
+                while 0 <= j < len(bounds) and abs(j - i) <= w and line(j) and j not in taken:
+                    if prose(j) or reporting(j):
+                        break
                     taken.add(j)
                     cuts.append(
                         Cut(
