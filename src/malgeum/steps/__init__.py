@@ -13,6 +13,7 @@ from malgeum.steps.pii import RedactPII
 from malgeum.steps.repeats import CutRepeats
 from malgeum.steps.salad import CutWordSalad
 from malgeum.steps.spam import CutSpam
+from malgeum.steps.spam_page import JudgeSpamPage
 from malgeum.steps.templates import CutTemplates
 from malgeum.steps.unicode_form import NormalizeUnicode
 from malgeum.steps.whitespace import NormalizeWhitespace
@@ -32,6 +33,7 @@ __all__ = [
     "GopherQuality",
     "GopherRepetition",
     "IdentifyLanguage",
+    "JudgeSpamPage",
     "NormalizeUnicode",
     "NormalizeWhitespace",
     "RedactPII",

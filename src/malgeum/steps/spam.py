@@ -12,9 +12,6 @@ from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
 
-# the document-level half of spam judging; imported here so that importing the spam step registers it too
-from malgeum.steps.spam_page import JudgeSpamPage  # noqa: F401
-
 # A keyword used as a word of a sentence is followed by a particle or closed by a quote; stuffed keywords
 # stand bare between spaces.
 _GRAMMATICAL = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|와|과|으로|로|도|만|까지|처럼|['\"’”」』])")
