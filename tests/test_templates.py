@@ -283,3 +283,11 @@ def test_the_whole_text_is_shaped_line_for_line_as_each_line_alone(text):
 
     for s, e, sh in lines_with_shapes(text):
         assert sh == shape(text[s:e]) and "\n" not in text[s:e]
+
+
+@given(st.text(alphabet=st.sampled_from("가 나\t1２²Aaẞİ.-[ﾟ。\u00a0"), max_size=30))
+def test_a_lines_head_is_the_first_character_of_its_shape(line):
+    from malgeum.templates.shapes import head, shape
+
+    if shape(line):
+        assert head(line) == shape(line)[0]

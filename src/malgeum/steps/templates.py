@@ -12,7 +12,7 @@ from malgeum.document import Cut, Document
 from malgeum.lines import whole_line
 from malgeum.step import Step
 from malgeum.templates.learn import TABLE, Thresholds
-from malgeum.templates.shapes import CORPUS, host_of, host_seed, key, lines_with_shapes, scoped, shape
+from malgeum.templates.shapes import CORPUS, MAX_SHAPE, head, host_of, host_seed, key, scoped, shape
 
 
 class CutTemplates(Step):
@@ -67,6 +67,7 @@ class CutTemplates(Step):
         self.table = np.empty(0, TABLE)
         self._keys: frozenset[int] = frozenset()
         self._max_length = 0
+        self._heads: frozenset[str] = frozenset()
 
     def setup(self) -> None:
         if self.path is not None:
@@ -78,6 +79,7 @@ class CutTemplates(Step):
         # most lines are longer than any template line: they are skipped before they are shaped (with room for
         # a template line that another page writes with more white space or longer numbers)
         self._max_length = int(self.table["length"].max()) * 5 // 4 + 16 if len(self.table) else 0
+        self._heads = frozenset(map(chr, self.table["head"].tolist()))
 
     def apply(self, doc: Document) -> None:
         if not self._keys:
@@ -86,7 +88,15 @@ class CutTemplates(Step):
         seed = host_seed(host)
         text = doc.text
         cuts = []
-        for s, e, sh in lines_with_shapes(text, self._max_length):
+        pos = 0
+        for line in text.split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            if not line or len(line) > self._max_length or head(line) not in self._heads:
+                continue  # no template line starts like this one: most lines are not shaped at all
+            sh = shape(line)
+            if not 0 < len(sh) <= MAX_SHAPE:
+                continue
             k = key(sh)
             if k in self.keep:
                 continue

@@ -1,7 +1,7 @@
 """The template step's first pass: count line shapes per host and over the corpus, then decide which recur.
 
 Pass 1 reads each shard once and writes, per distinct line shape of each document, one row of `ROW` (and its
-`POS`) for the document's host and one for the corpus: 52 bytes a row, so at most 104 bytes per distinct line
+`POS`) for the document's host and one for the corpus: 56 bytes a row, so at most 112 bytes per distinct line
 of a document, on disk, and 16 bytes per document and scope for the page counts. A shard's rows are sorted by
 key, so the reduce reads one key range (partition) of every shard at a time, memory-mapped: its memory is
 bounded by the partition (256 MB by default), not by the corpus; only the page counts (32 bytes a document)
@@ -43,6 +43,7 @@ ROW = np.dtype(
         ("next", "<u8"),  # the shape after it (END for the last, NONE before a line the page repeats)
         ("long", "u1"),  # shape of LONG characters or more: story-like, needs more pages
         ("length", "<u2"),  # the line's own length (up to MAX_LENGTH): the cutting pass skips longer lines
+        ("head", "<u4"),  # the shape's first character: the cutting pass shapes only lines that start with one
     ]
 )
 POS = np.dtype("u1")  # its line number when among the first MAX_POS lines, else NO_POS (a column apart)
@@ -137,6 +138,7 @@ class ShardCounter:
         poss = [i if i < MAX_POS else NO_POS for i in idx]
         longs = [int(len(shapes[i]) >= LONG) for i in idx]
         lengths = [min(lines[i][1] - lines[i][0], MAX_LENGTH) for i in idx]
+        heads = [ord(shapes[i][0]) for i in idx]
         for scope in scopes:  # whole columns at a time: a list append per value was half the pass's time
             c["key"].extend(ks)  # a host's keys are mixed with its seed when the columns become arrays
             c["scope"].extend([scope] * m)
@@ -146,6 +148,7 @@ class ShardCounter:
             c["next"].extend(nexts)
             c["long"].extend(longs)
             c["length"].extend(lengths)
+            c["head"].extend(heads)
             c["pos"].extend(poss)
         if len(c["key"]) >= CHUNK_ROWS:
             self._flush()
@@ -310,6 +313,7 @@ TABLE = np.dtype(
         ("pages", "<i8"),
         ("stability", "<f4"),
         ("length", "<u2"),  # the longest line of this shape seen
+        ("head", "<u4"),  # its first character
     ]
 )
 
@@ -363,4 +367,5 @@ def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.nda
     table["key"], table["scope"], table["shape"] = h["key"], h["scope"], h["shape"]
     table["count"], table["pages"], table["stability"] = c[ok], g[ok], stability[ok]
     table["length"] = np.maximum.reduceat(r["length"], _runs(k))[ok]
+    table["head"] = h["head"]
     return table

@@ -92,6 +92,12 @@ def lines_with_shapes(text: str, max_length: int = 1 << 30) -> list[tuple[int, i
     return out
 
 
+def head(line: str) -> str:
+    """The first character of a line's shape, cheaply (a line's invisible characters are gone by then)."""
+    c = line.lstrip()[:1]
+    return "0" if c.isdecimal() else c.casefold()[:1]  # isdecimal: the digits that \d masks
+
+
 def shape_text(text: str) -> str:
     """`shape` of every line of a text at once, but for the white space within each line."""
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
