@@ -107,12 +107,14 @@ def kocohub_comments() -> Iterator[Record]:
 
 def kocohub_threads() -> Iterator[Record]:
     """The comments under one news title, the title first and one comment a line; a title with more than
-    THREAD_MAX comments is split evenly into threads of THREAD_MAX or fewer."""
-    by_title: dict[str, list[str]] = {}
+    THREAD_MAX comments is split evenly into threads of THREAD_MAX or fewer. A comment is listed once under its
+    title: the labelled and unlabelled files share some, and a thread built of both would repeat them."""
+    by_title: dict[str, dict[str, None]] = {}
     for _, title, text in kocohub_comments_with_titles():
-        by_title.setdefault(title, []).append(text)
+        by_title.setdefault(title, {})[text] = None
     k = 0
-    for title, comments in by_title.items():
+    for title, unique in by_title.items():
+        comments = list(unique)
         if len(comments) < THREAD_MIN:
             continue
         parts = -(-len(comments) // THREAD_MAX)
