@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
-from malgeum.lines import non_overlapping, whole_line
+from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
+from malgeum.steps.foreign import main_script, script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
+
+
+_CutLine = Callable[[int, int, str, str], None]
+
+
+@dataclass
+class _Pack:
+    """One language's rules, merged into one regex per kind, and the script of the lines they may cut."""
+
+    lang: str
+    script: str | None  # None: the pack names no script, and its rules apply to every line
+    line: re.Pattern[str] | None
+    line_body: re.Pattern[str] | None  # the line rules unanchored: is what a prefix or credit leaves junk too?
+    prefix: re.Pattern[str] | None
+    prefix_body: re.Pattern[str] | None
+    suffix: re.Pattern[str] | None
+    heading: re.Pattern[str] | None
+    contains: re.Pattern[str] | None
 
 
 class CutBoilerplate(Step):
@@ -21,7 +41,14 @@ class CutBoilerplate(Step):
     Line rules remove whole lines; contains rules remove a line of at most `max_chars` characters holding
     the pattern; prefix and suffix rules cut the byline before a paragraph or the credit after a caption and
     keep the rest of the line; heading rules remove a heading line (`관련기사`) and the list items (`items`)
-    right below it.
+    right below it. A line rule marked `list_only` cuts its line only where links are listed: when the next
+    line is another link, a line already cut, or nothing (`▶ title` above its story is a section head).
+
+    A pack speaks its language: a pack that names its `script` (`hangul`, `latin`) cuts only lines written
+    in it, so that a Korean rule never cuts an English line and the rule an edit names is of the line's
+    language. A line's script is the one most of its letters are in (links and e-mail addresses aside); a
+    line with too few letters to tell (`2021.12.20`, `----`, a bare link) takes the script of the nearest
+    lines that have letters, else the document's.
 
     `captions`: `keep` (the default) cuts a photo credit and keeps the caption it ends; `drop` removes such a
     caption line whole (rule `<lang>.caption.dropped`), for corpora that want story text only.
@@ -42,56 +69,46 @@ class CutBoilerplate(Step):
         self.drop_captions = captions == "drop"
         self.langs = list(langs)
         self.disable = set(disable)
-        rules: dict[str, list[dict]] = {k: [] for k in _KINDS}
-        for lang in self.langs:
-            for rule in langpacks.load(lang, "boilerplate").get("rules", []):
-                if rule["id"] in self.disable:
-                    continue
-                if rule["kind"] not in rules:
-                    raise ValueError(f"{lang}/boilerplate.yaml: rule {rule['id']}: unknown kind {rule['kind']!r}")
-                rules[rule["kind"]].append(rule)
-        self._rules = {f"r{i}": r for i, r in enumerate(r for k in _KINDS for r in rules[k])}
-        names = {id(r): n for n, r in self._rules.items()}
-
-        def merged(kind: str, before: str, after: str, lang: str | None = None) -> re.Pattern[str] | None:
-            parts = [
-                f"(?P<{names[id(r)]}>{langpacks.alternatives(r['pattern'])})"
-                for r in rules[kind]
-                if lang is None or r["id"].startswith(f"{lang}.")
-            ]
-            return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
-
-        self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
-        # the same rules, to ask whether what a prefix leaves behind is itself a boilerplate line
-        # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`)
-        self._line_body = merged("line", _SPACE, _SPACE)
-        self._prefix = merged("prefix", f"^{_SPACE}", "")
-        self._prefix_body = merged("prefix", "", "")
-        # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
-        # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
-        self._suffix = merged(
-            "suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"
-        )
-        self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
-        # unanchored: one regex per language, so that each can skip ahead on its own first characters
-        self._contains = [
-            rx
-            for lang in self.langs
-            if (rx := merged("contains", lookahead(langpacks.load(lang, "boilerplate")), "", lang))
-        ]
+        self._rules: dict[str, dict] = {}  # regex group name -> rule
+        self._packs = [self._pack(lang) for lang in self.langs]
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
             if r["kind"] == "heading"
         }
 
-    def _suffix_matches(self, text: str) -> Iterator[re.Match[str]]:
-        """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
-        credit ends so, and skipping those lines saves a third of the step's time on news."""
-        if not self._suffix:
-            return
-        for line in _MAY_END_IN_CREDIT.finditer(text):
-            yield from self._suffix.finditer(text, line.start(), line.end())
+    def _pack(self, lang: str) -> _Pack:
+        data = langpacks.load(lang, "boilerplate")
+        rules: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
+        for rule in data.get("rules", []):
+            if rule["id"] in self.disable:
+                continue
+            if rule["kind"] not in rules:
+                raise ValueError(f"{lang}/boilerplate.yaml: rule {rule['id']}: unknown kind {rule['kind']!r}")
+            name = f"r{len(self._rules)}"
+            self._rules[name] = rule
+            rules[rule["kind"]].append((name, rule))
+
+        def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
+            parts = [f"(?P<{n}>{langpacks.alternatives(r['pattern'])})" for n, r in rules[kind]]
+            return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
+
+        first = data.get("contains_first_chars")
+        return _Pack(
+            lang=lang,
+            script=data.get("script"),
+            line=merged("line", f"^{_SPACE}", f"{_SPACE}$"),
+            # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
+            line_body=merged("line", _SPACE, _SPACE),
+            prefix=merged("prefix", f"^{_SPACE}", ""),
+            prefix_body=merged("prefix", "", ""),
+            # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
+            # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
+            suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
+            heading=merged("heading", f"^{_SPACE}", f"{_SPACE}$"),
+            # unanchored: each language's regex skips ahead on its own first characters
+            contains=merged("contains", f"(?={first})" if first else "", ""),
+        )
 
     def _cut(self, m: re.Match[str]) -> tuple[str, str]:
         rule = self._rules[m.lastgroup or ""]
@@ -101,92 +118,201 @@ class CutBoilerplate(Step):
         text = doc.text
         cuts: list[Cut] = []
         cut_lines: set[int] = set()  # start offsets of lines removed whole
+        listed: list[tuple[int, int, str, str]] = []  # list_only lines, decided once every other line is
+        scripts = LineScripts(text)
 
         def cut_line(ls: int, le: int, rule: str, reason: str) -> None:
             cuts.append(Cut(*whole_line(text, ls, le), rule, reason))
             cut_lines.add(ls)
 
-        if self._line:
-            for m in self._line.finditer(text):
-                if m.end() > m.start():
-                    cut_line(m.start(), m.end(), *self._cut(m))
-        for m in self._heading.finditer(text) if self._heading else ():
-            if m.start() in cut_lines:
-                continue
-            items, end = self._items[m.lastgroup or ""], m.end()
-            for _ in range(_MAX_ITEMS):
-                nxt = text.find("\n", end + 1)
-                nxt = len(text) if nxt < 0 else nxt
-                if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
-                    break
-                end = nxt
-            cut_line(m.start(), end, *self._cut(m))
-        for m in self._prefix.finditer(text) if self._prefix else ():
-            ls, le = _line_around(text, m.start(), m.end())
-            if m.end() == m.start() or ls in cut_lines:
-                continue
-            # a dateline and then the reporters' names (`(서울=뉴스1) 권영미 기자,…,성재준 바이오전문기자 = `)
-            found = [m]
-            while (
-                len(found) < 3
-                and (more := self._prefix_body.match(text, found[-1].end(), le))
-                and more.end() > more.start()
-            ):
-                found.append(more)
-            end = found[-1].end()
-            rest_is_junk = self._line_body is not None and self._line_body.fullmatch(text, end, le)
-            if text[end:le].strip() and not rest_is_junk:
-                cuts += [Cut(f.start(), f.end(), *self._cut(f)) for f in found]
-            else:
-                cut_line(ls, le, *self._cut(m))
-        for m in self._suffix_matches(text):
-            ls, le = _line_around(text, m.start(), m.end())
-            if m.end() == m.start() or ls in cut_lines:
-                continue
-            # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
-            chain = [m]
-            # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
-            while (
-                len(chain) < _MAX_CHAIN
-                and (prev := self._suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start()))
-            ) and prev.start() < chain[-1].start():
-                chain.append(prev)
-            caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
-            if caption:
-                lang = self._rules[chain[0].lastgroup or ""]["id"].split(".")[0]
-                cut_line(ls, le, f"{lang}.caption.dropped", "photo caption (captions: drop)")
-            elif not text[ls : chain[-1].start()].strip():
-                cut_line(ls, le, *self._cut(chain[0]))
-            elif self._line_body and (body := self._line_body.fullmatch(text, ls, chain[-1].start())):
-                # what the credits leave is boilerplate too (`연합뉴스TV 홍길동입니다. (x@yna.co.kr)`)
-                cut_line(ls, le, *self._cut(body))
-            else:
-                for c in chain:
-                    start = c.start()
-                    while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
-                        start -= 1
-                    cuts.append(Cut(start, c.end(), *self._cut(c)))
+        packs = [p for p in self._packs if scripts.may_have(p.script)]
+        for p in packs:
+            for m in p.line.finditer(text) if p.line else ():
+                if m.end() > m.start() and scripts.fits(m.start(), p.script):
+                    rule = self._rules[m.lastgroup or ""]
+                    if rule.get("list_only"):
+                        listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
+                    else:
+                        cut_line(m.start(), m.end(), rule["id"], rule["reason"])
+        for p in packs:
+            for m in p.heading.finditer(text) if p.heading else ():
+                if m.start() in cut_lines or not scripts.fits(m.start(), p.script):
+                    continue
+                items, end = self._items[m.lastgroup or ""], m.end()
+                for _ in range(_MAX_ITEMS):
+                    nxt = text.find("\n", end + 1)
+                    nxt = len(text) if nxt < 0 else nxt
+                    if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
+                        break
+                    end = nxt
+                cut_line(m.start(), end, *self._cut(m))
+        for p in packs:
+            for m in p.prefix.finditer(text) if p.prefix else ():
+                ls, le = _line_around(text, m.start(), m.end())
+                if m.end() == m.start() or ls in cut_lines or not scripts.fits(ls, p.script):
+                    continue
+                self._cut_prefix(p, text, m, ls, le, cuts, cut_line)
+        for p in packs:
+            for m in _suffix_matches(p.suffix, text):
+                ls, le = _line_around(text, m.start(), m.end())
+                if m.end() == m.start() or ls in cut_lines or not scripts.fits(ls, p.script):
+                    continue
+                self._cut_suffix(p, text, m, ls, le, cuts, cut_line)
         # last: a line holding a notice goes whole, unless a prefix or suffix rule has already cut that notice
         # out of a caption (`...있다. 2021.12.26/뉴스1 © News1 홍길동 기자` keeps the caption)
-        for m in (m for rx in self._contains for m in rx.finditer(text)):
-            ls, le = _line_around(text, m.start(), m.end())
-            if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
-                continue
-            if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
-                cut_line(ls, le, *self._cut(m))
+        for p in packs:
+            for m in p.contains.finditer(text) if p.contains else ():
+                ls, le = _line_around(text, m.start(), m.end())
+                if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
+                    continue
+                if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"] and scripts.fits(
+                    ls, p.script
+                ):
+                    cut_line(ls, le, *self._cut(m))
+        # bottom up, so that a list of links at the end of a story goes whole
+        for ls, le, rule, reason in sorted(listed, reverse=True):
+            if ls not in cut_lines and _ends_a_list(text, le, cut_lines):
+                cut_line(ls, le, rule, reason)
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+    def _cut_prefix(
+        self, p: _Pack, text: str, m: re.Match[str], ls: int, le: int, cuts: list[Cut], cut_line: _CutLine
+    ) -> None:
+        # a dateline and then the reporters' names (`(서울=뉴스1) 권영미 기자,…,성재준 바이오전문기자 = `)
+        found = [m]
+        while (
+            p.prefix_body
+            and len(found) < 3
+            and (more := p.prefix_body.match(text, found[-1].end(), le))
+            and more.end() > more.start()
+        ):
+            found.append(more)
+        end = found[-1].end()
+        rest_is_junk = p.line_body is not None and p.line_body.fullmatch(text, end, le)
+        if text[end:le].strip() and not rest_is_junk:
+            cuts += [Cut(f.start(), f.end(), *self._cut(f)) for f in found]
+        else:
+            cut_line(ls, le, *self._cut(m))
+
+    def _cut_suffix(
+        self, p: _Pack, text: str, m: re.Match[str], ls: int, le: int, cuts: list[Cut], cut_line: _CutLine
+    ) -> None:
+        assert p.suffix is not None
+        # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
+        chain = [m]
+        # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
+        while (
+            len(chain) < _MAX_CHAIN
+            and (prev := p.suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start()))
+        ) and prev.start() < chain[-1].start():
+            chain.append(prev)
+        caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
+        if caption:
+            cut_line(ls, le, f"{p.lang}.caption.dropped", "photo caption (captions: drop)")
+        elif not text[ls : chain[-1].start()].strip():
+            cut_line(ls, le, *self._cut(chain[0]))
+        elif p.line_body and (body := p.line_body.fullmatch(text, ls, chain[-1].start())):
+            # what the credits leave is boilerplate too (`연합뉴스TV 홍길동입니다. (x@yna.co.kr)`)
+            cut_line(ls, le, *self._cut(body))
+        else:
+            for c in chain:
+                start = c.start()
+                while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
+                    start -= 1
+                cuts.append(Cut(start, c.end(), *self._cut(c)))
+
+
+def _suffix_matches(suffix: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+    """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
+    credit ends so, and skipping those lines saves a third of the step's time on news."""
+    if not suffix:
+        return
+    for line in _MAY_END_IN_CREDIT.finditer(text):
+        yield from suffix.finditer(text, line.start(), line.end())
+
+
+# what a list of links continues with: another arrow or a link
+_LIST_GOES_ON = re.compile(r"[ \t]{0,40}(?:[▶☞▷►➤→☜]|https?://|www\.)")
+
+
+def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
+    """Whether the line ending at `le` is followed by nothing, another link, or a line already cut."""
+    pos = le
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        start = pos + 1
+        if text[start:nxt].strip():
+            return start in cut_lines or _LIST_GOES_ON.match(text, start) is not None
+        pos = nxt
+    return True
+
+
+# links and e-mail addresses are Latin whatever the language around them
+_LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
+_MIN_LETTERS = 3  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1): `AD` cannot tell, `홍` can
+_LOOK = 6  # lines looked at on each side of a line without letters (blank ones included)
+
+
+class LineScripts:
+    """The script of each line of a text, worked out only for the lines a rule matched (a few per document)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._own: dict[int, str | None] = {}
+        self._doc_counts: dict[str, int] | None = None
+        self._starts: list[int] | None = None  # of every line, when a line without letters needs its neighbours
+
+    def _counts(self) -> dict[str, int]:
+        if self._doc_counts is None:
+            self._doc_counts = script_counts(_LINKS.sub(" ", self.text))
+        return self._doc_counts
+
+    def may_have(self, script: str | None) -> bool:
+        """False when no line can be in `script`: the text has letters, none of them in it."""
+        if script is None:
+            return True
+        counts = self._counts()
+        return counts.get(script, 0) > 0 or not any(counts.values())
+
+    def fits(self, pos: int, script: str | None) -> bool:
+        """Whether the line holding offset `pos` is in `script` (a pack that names none fits every line)."""
+        if script is None:
+            return True
+        found = self.of(pos)
+        return found is None or found == script
+
+    def of(self, pos: int) -> str | None:
+        """The script of the line holding offset `pos`, or None when nothing tells (a text without letters)."""
+        ls = self.text.rfind("\n", 0, pos) + 1
+        own = self._line(ls)
+        if own is not None:
+            return own
+        if self._starts is None:
+            self._starts = line_starts(line_bounds(self.text))
+        starts = self._starts
+        i = line_of(starts, ls)
+        # the nearest lines with letters, above first (a credit or a link belongs to what it follows)
+        for around in (range(i - 1, max(-1, i - _LOOK), -1), range(i + 1, min(len(starts), i + _LOOK))):
+            for j in around:
+                if (near := self._line(starts[j])) is not None:
+                    return near
+        return main_script(self._counts())
+
+    def _line(self, ls: int) -> str | None:
+        if ls not in self._own:
+            le = self.text.find("\n", ls)
+            line = self.text[ls : len(self.text) if le < 0 else le]
+            counts = script_counts(_LINKS.sub(" ", line) if ("@" in line or "/" in line) else line)
+            self._own[ls] = main_script(counts) if sum(counts.values()) >= _MIN_LETTERS else None
+        return self._own[ls]
 
 
 # linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
 _MAY_END_IN_CREDIT = re.compile(r"^(?![^\n]*[다요죠까]\.[ \t]*$)[^\n]+", re.M)
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 _MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands
-
-
-def lookahead(pack: dict) -> str:
-    first = pack.get("contains_first_chars")
-    return f"(?={first})" if first else ""
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
