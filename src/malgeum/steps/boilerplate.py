@@ -46,9 +46,9 @@ class CutBoilerplate(Step):
 
     A pack speaks its language: a pack that names its `script` (`hangul`, `latin`) cuts only lines written
     in it, so that a Korean rule never cuts an English line and the rule an edit names is of the line's
-    language. A line's script is the one most of its letters are in (links and e-mail addresses aside); a
-    line with too few letters to tell (`2021.12.20`, `----`, a bare link) takes the script of the nearest
-    lines that have letters, else the document's.
+    language. A line is in a script when a good share of its letters are (links and e-mail addresses aside:
+    a bilingual notice is in both); a line with too few letters to tell (`2021.12.20`, `ⓒ KBS`, `----`, a
+    bare link) is also in the script of the nearest lines that tell, else in the document's (`LineScripts`).
 
     `captions`: `keep` (the default) cuts a photo credit and keeps the caption it ends; `drop` removes such a
     caption line whole (rule `<lang>.caption.dropped`), for corpora that want story text only.
@@ -251,62 +251,67 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
 
 # links and e-mail addresses are Latin whatever the language around them
 _LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
-_MIN_LETTERS = 3  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1): `AD` cannot tell, `홍` can
-_LOOK = 6  # lines looked at on each side of a line without letters (blank ones included)
+_SHARE = 0.3  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
+_ENOUGH = 10  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
+_LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
 
 
 class LineScripts:
-    """The script of each line of a text, worked out only for the lines a rule matched (a few per document)."""
+    """Which scripts each line of a text is written in, worked out only for the lines a rule matched (a few per
+    document). A pack's rules apply to a line when at least `_SHARE` of its letters are in the pack's script;
+    a line with fewer than `_ENOUGH` letters (`2021.12.20`, `ⓒ KBS`, a bare link) also takes the script of the
+    nearest lines that have enough, else the document's."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._own: dict[int, str | None] = {}
-        self._doc_counts: dict[str, int] | None = None
-        self._starts: list[int] | None = None  # of every line, when a line without letters needs its neighbours
+        self._counts: dict[int, dict[str, int]] = {}  # by line start
+        self._doc: dict[str, int] | None = None
+        self._starts: list[int] | None = None  # of every line, when a short line needs its neighbours
 
-    def _counts(self) -> dict[str, int]:
-        if self._doc_counts is None:
-            self._doc_counts = script_counts(_LINKS.sub(" ", self.text))
-        return self._doc_counts
+    def _doc_counts(self) -> dict[str, int]:
+        if self._doc is None:
+            self._doc = script_counts(_LINKS.sub(" ", self.text))
+        return self._doc
 
     def may_have(self, script: str | None) -> bool:
         """False when no line can be in `script`: the text has letters, none of them in it."""
-        if script is None:
-            return True
-        counts = self._counts()
-        return counts.get(script, 0) > 0 or not any(counts.values())
+        counts = self._doc_counts()
+        return script is None or counts.get(script, 0) > 0 or not any(counts.values())
 
     def fits(self, pos: int, script: str | None) -> bool:
-        """Whether the line holding offset `pos` is in `script` (a pack that names none fits every line)."""
+        """Whether a pack of `script` may cut the line holding offset `pos` (a pack that names none: every line)."""
         if script is None:
             return True
-        found = self.of(pos)
-        return found is None or found == script
-
-    def of(self, pos: int) -> str | None:
-        """The script of the line holding offset `pos`, or None when nothing tells (a text without letters)."""
         ls = self.text.rfind("\n", 0, pos) + 1
-        own = self._line(ls)
-        if own is not None:
-            return own
+        counts = self._line(ls)
+        total = sum(counts.values())
+        if total and counts.get(script, 0) >= _SHARE * total:
+            return True
+        if total >= _ENOUGH:
+            return False
+        around = self._around(ls)
+        return around is None or around == script
+
+    def _around(self, ls: int) -> str | None:
+        """The script of the nearest lines that tell, above first (a credit or a link belongs to what it follows),
+        else the document's; None for a text without letters."""
         if self._starts is None:
             self._starts = line_starts(line_bounds(self.text))
         starts = self._starts
         i = line_of(starts, ls)
-        # the nearest lines with letters, above first (a credit or a link belongs to what it follows)
         for around in (range(i - 1, max(-1, i - _LOOK), -1), range(i + 1, min(len(starts), i + _LOOK))):
             for j in around:
-                if (near := self._line(starts[j])) is not None:
-                    return near
-        return main_script(self._counts())
+                counts = self._line(starts[j])
+                if sum(counts.values()) >= _ENOUGH:
+                    return main_script(counts)
+        return main_script(self._doc_counts())
 
-    def _line(self, ls: int) -> str | None:
-        if ls not in self._own:
+    def _line(self, ls: int) -> dict[str, int]:
+        if ls not in self._counts:
             le = self.text.find("\n", ls)
             line = self.text[ls : len(self.text) if le < 0 else le]
-            counts = script_counts(_LINKS.sub(" ", line) if ("@" in line or "/" in line) else line)
-            self._own[ls] = main_script(counts) if sum(counts.values()) >= _MIN_LETTERS else None
-        return self._own[ls]
+            self._counts[ls] = script_counts(_LINKS.sub(" ", line) if ("@" in line or "/" in line) else line)
+        return self._counts[ls]
 
 
 # linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
