@@ -10,7 +10,7 @@ from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
-from malgeum.steps.foreign import main_script, script_counts
+from malgeum.steps.foreign import script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
@@ -256,6 +256,12 @@ _ENOUGH = 10  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) 
 _LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
 
 
+def _shares(counts: dict[str, int]) -> set[str]:
+    """The scripts that hold at least `_SHARE` of the letters counted."""
+    total = sum(counts.values())
+    return {name for name, n in counts.items() if n and n >= _SHARE * total}
+
+
 class LineScripts:
     """Which scripts each line of a text is written in, worked out only for the lines a rule matched (a few per
     document). A pack's rules apply to a line when at least `_SHARE` of its letters are in the pack's script;
@@ -284,17 +290,16 @@ class LineScripts:
             return True
         ls = self.text.rfind("\n", 0, pos) + 1
         counts = self._line(ls)
-        total = sum(counts.values())
-        if total and counts.get(script, 0) >= _SHARE * total:
+        if script in _shares(counts):
             return True
-        if total >= _ENOUGH:
+        if sum(counts.values()) >= _ENOUGH:
             return False
         around = self._around(ls)
-        return around is None or around == script
+        return not around or script in around
 
-    def _around(self, ls: int) -> str | None:
-        """The script of the nearest lines that tell, above first (a credit or a link belongs to what it follows),
-        else the document's; None for a text without letters."""
+    def _around(self, ls: int) -> set[str]:
+        """The scripts of the nearest line that tells, above first (a credit or a link belongs to what it follows),
+        else the document's; none for a text without letters."""
         if self._starts is None:
             self._starts = line_starts(line_bounds(self.text))
         starts = self._starts
@@ -303,8 +308,8 @@ class LineScripts:
             for j in around:
                 counts = self._line(starts[j])
                 if sum(counts.values()) >= _ENOUGH:
-                    return main_script(counts)
-        return main_script(self._doc_counts())
+                    return _shares(counts)
+        return _shares(self._doc_counts())
 
     def _line(self, ls: int) -> dict[str, int]:
         if ls not in self._counts:
