@@ -67,11 +67,12 @@ def _is_label(line: str) -> bool:
     return len(line) <= 60 and _LABEL_ENDS[line[0]] == line[-1]
 
 
-# a name, a slash and who they are, after an optional tag (`<녹취> 홍길동 / 가람당 대표`, `Jane Doe / resident`),
-# not a sentence (no full stop at the end)
+# a name, a slash and who they are, after an optional tag (`<녹취> 홍길동 / 가람당 대표`), not a sentence (no full
+# stop at the end): Korean broadcast transcripts label each soundbite so (a Latin `Word / Word` is as often a
+# table's header)
 _NAME_AND_TITLE = re.compile(
     r"(?:[\[<(【〈][^\]>)】〉\n]{1,6}[\]>)】〉][ \t]{0,2})?"
-    r"(?:[가-힣]{2,4}|[A-Z][A-Za-z.\-]{1,20}(?: [A-Z][A-Za-z.\-]{1,20}){0,2})"
+    r"[가-힣]{2,4}"
     r"[ \t]{0,2}/[ \t]{0,2}[^/\n]{1,40}(?<![.!?다])"
 )
 
