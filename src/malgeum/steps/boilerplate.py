@@ -10,6 +10,7 @@ from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
 from malgeum.step import Step
+from malgeum.steps.foreign import _SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
 from malgeum.steps.foreign import script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
@@ -70,45 +71,34 @@ class CutBoilerplate(Step):
         self.langs = list(langs)
         self.disable = set(disable)
         self._rules: dict[str, dict] = {}  # regex group name -> rule
-        self._packs = [self._pack(lang) for lang in self.langs]
+        self._pack_of: dict[str, _Pack] = {}  # regex group name -> the pack of its rule
+        named_all: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
+        self._packs = []
+        for lang in self.langs:
+            data = langpacks.load(lang, "boilerplate")
+            named: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
+            for rule in data.get("rules", []):
+                if rule["id"] in self.disable:
+                    continue
+                if rule["kind"] not in named:
+                    raise ValueError(f"{lang}/boilerplate.yaml: rule {rule['id']}: unknown kind {rule['kind']!r}")
+                name = f"r{len(self._rules)}"
+                self._rules[name] = rule
+                named[rule["kind"]].append((name, rule))
+                named_all[rule["kind"]].append((name, rule))
+            if data.get("script") not in (None, *SCRIPT_LETTERS):
+                raise ValueError(f"{lang}/boilerplate.yaml: unknown script {data['script']!r}")
+            pack = _compile(lang, data.get("script"), named, data.get("contains_first_chars"))
+            self._packs.append(pack)
+            self._pack_of.update((name, pack) for kind in named.values() for name, _ in kind)
+        # every pack's rules in one regex per kind (the first rule that matches a line names it, as one pass is
+        # cheaper than one per pack); a match on a line its pack may not cut is tried again with a pack that may
+        self._all = _compile("*", None, named_all, None)
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
             if r["kind"] == "heading"
         }
-
-    def _pack(self, lang: str) -> _Pack:
-        data = langpacks.load(lang, "boilerplate")
-        rules: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
-        for rule in data.get("rules", []):
-            if rule["id"] in self.disable:
-                continue
-            if rule["kind"] not in rules:
-                raise ValueError(f"{lang}/boilerplate.yaml: rule {rule['id']}: unknown kind {rule['kind']!r}")
-            name = f"r{len(self._rules)}"
-            self._rules[name] = rule
-            rules[rule["kind"]].append((name, rule))
-
-        def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
-            parts = [f"(?P<{n}>{langpacks.alternatives(r['pattern'])})" for n, r in rules[kind]]
-            return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
-
-        first = data.get("contains_first_chars")
-        return _Pack(
-            lang=lang,
-            script=data.get("script"),
-            line=merged("line", f"^{_SPACE}", f"{_SPACE}$"),
-            # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
-            line_body=merged("line", _SPACE, _SPACE),
-            prefix=merged("prefix", f"^{_SPACE}", ""),
-            prefix_body=merged("prefix", "", ""),
-            # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
-            # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
-            suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
-            heading=merged("heading", f"^{_SPACE}", f"{_SPACE}$"),
-            # unanchored: each language's regex skips ahead on its own first characters
-            contains=merged("contains", f"(?={first})" if first else "", ""),
-        )
 
     def _cut(self, m: re.Match[str]) -> tuple[str, str]:
         rule = self._rules[m.lastgroup or ""]
@@ -126,38 +116,49 @@ class CutBoilerplate(Step):
             cut_lines.add(ls)
 
         packs = [p for p in self._packs if scripts.may_have(p.script)]
-        for p in packs:
-            for m in p.line.finditer(text) if p.line else ():
-                if m.end() > m.start() and scripts.fits(m.start(), p.script):
-                    rule = self._rules[m.lastgroup or ""]
-                    if rule.get("list_only"):
-                        listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
-                    else:
-                        cut_line(m.start(), m.end(), rule["id"], rule["reason"])
-        for p in packs:
-            for m in p.heading.finditer(text) if p.heading else ():
-                if m.start() in cut_lines or not scripts.fits(m.start(), p.script):
+
+        def fitting(m: re.Match[str], kind: str, ls: int, le: int) -> tuple[_Pack, re.Match[str]] | None:
+            """The match, or another pack's on the same line when the match's pack may not cut that line."""
+            pack = self._pack_of[m.lastgroup or ""]
+            if scripts.fits(ls, pack.script):
+                return pack, m
+            for p in packs:
+                rx = getattr(p, kind)
+                if p is pack or rx is None or not scripts.fits(ls, p.script):
                     continue
-                items, end = self._items[m.lastgroup or ""], m.end()
-                for _ in range(_MAX_ITEMS):
-                    nxt = text.find("\n", end + 1)
-                    nxt = len(text) if nxt < 0 else nxt
-                    if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
-                        break
-                    end = nxt
-                cut_line(m.start(), end, *self._cut(m))
-        for p in packs:
-            for m in p.prefix.finditer(text) if p.prefix else ():
-                ls, le = _line_around(text, m.start(), m.end())
-                if m.end() == m.start() or ls in cut_lines or not scripts.fits(ls, p.script):
-                    continue
-                self._cut_prefix(p, text, m, ls, le, cuts, cut_line)
-        for p in packs:
-            for m in _suffix_matches(p.suffix, text):
-                ls, le = _line_around(text, m.start(), m.end())
-                if m.end() == m.start() or ls in cut_lines or not scripts.fits(ls, p.script):
-                    continue
-                self._cut_suffix(p, text, m, ls, le, cuts, cut_line)
+                again = rx.search(text, ls, le) if kind == "suffix" else rx.match(text, ls)
+                if again and again.end() > again.start():
+                    return p, again
+            return None
+
+        for m in self._all.line.finditer(text) if self._all.line else ():
+            if m.end() > m.start() and (found := fitting(m, "line", m.start(), m.end())):
+                m = found[1]
+                rule = self._rules[m.lastgroup or ""]
+                if rule.get("list_only"):
+                    listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
+                else:
+                    cut_line(m.start(), m.end(), rule["id"], rule["reason"])
+        for m in self._all.heading.finditer(text) if self._all.heading else ():
+            if m.start() in cut_lines or not (found := fitting(m, "heading", m.start(), m.end())):
+                continue
+            m = found[1]
+            items, end = self._items[m.lastgroup or ""], m.end()
+            for _ in range(_MAX_ITEMS):
+                nxt = text.find("\n", end + 1)
+                nxt = len(text) if nxt < 0 else nxt
+                if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
+                    break
+                end = nxt
+            cut_line(m.start(), end, *self._cut(m))
+        for m in self._all.prefix.finditer(text) if self._all.prefix else ():
+            ls, le = _line_around(text, m.start(), m.end())
+            if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
+                self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
+        for m in _suffix_matches(self._all.suffix, text):
+            ls, le = _line_around(text, m.start(), m.end())
+            if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
+                self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)
         # last: a line holding a notice goes whole, unless a prefix or suffix rule has already cut that notice
         # out of a caption (`...있다. 2021.12.26/뉴스1 © News1 홍길동 기자` keeps the caption)
         for p in packs:
@@ -223,6 +224,28 @@ class CutBoilerplate(Step):
                 cuts.append(Cut(start, c.end(), *self._cut(c)))
 
 
+def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dict]]], first: str | None) -> _Pack:
+    def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
+        parts = [f"(?P<{n}>{langpacks.alternatives(r['pattern'])})" for n, r in named[kind]]
+        return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
+
+    return _Pack(
+        lang=lang,
+        script=script,
+        line=merged("line", f"^{_SPACE}", f"{_SPACE}$"),
+        # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
+        line_body=merged("line", _SPACE, _SPACE),
+        prefix=merged("prefix", f"^{_SPACE}", ""),
+        prefix_body=merged("prefix", "", ""),
+        # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
+        # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
+        suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
+        heading=merged("heading", f"^{_SPACE}", f"{_SPACE}$"),
+        # unanchored: each language's regex skips ahead on its own first characters
+        contains=merged("contains", f"(?={first})" if first else "", ""),
+    )
+
+
 def _suffix_matches(suffix: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
     """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
     credit ends so, and skipping those lines saves a third of the step's time on news."""
@@ -251,6 +274,8 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
 
 # links and e-mail addresses are Latin whatever the language around them
 _LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
+_HANGUL_RUNS = re.compile(SCRIPT_LETTERS["hangul"].pattern + "+")
+_LETTER = re.compile(r"[^\W\d_]")
 _SHARE = 0.3  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
 _ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
 _LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
@@ -275,14 +300,13 @@ class LineScripts:
         self._starts: list[int] | None = None  # of every line, when a short line needs its neighbours
 
     def _doc_counts(self) -> dict[str, int]:
-        if self._doc is None:
-            self._doc = script_counts(_LINKS.sub(" ", self.text))
+        if self._doc is None:  # links and all: over a whole document they tip no balance, and cost a scan
+            self._doc = script_counts(self.text)
         return self._doc
 
     def may_have(self, script: str | None) -> bool:
-        """False when no line can be in `script`: the text has letters, none of them in it."""
-        counts = self._doc_counts()
-        return script is None or counts.get(script, 0) > 0 or not any(counts.values())
+        """False when no line can be in `script`: the text has none of its letters (and it has letters)."""
+        return script is None or bool(SCRIPT_LETTERS[script].search(self.text)) or not _LETTER.search(self.text)
 
     def fits(self, pos: int, script: str | None) -> bool:
         """Whether a pack of `script` may cut the line holding offset `pos` (a pack that names none: every line)."""
@@ -315,7 +339,15 @@ class LineScripts:
         if ls not in self._counts:
             le = self.text.find("\n", ls)
             line = self.text[ls : len(self.text) if le < 0 else le]
-            self._counts[ls] = script_counts(_LINKS.sub(" ", line) if ("@" in line or "/" in line) else line)
+            if "@" in line or "://" in line or "www." in line:
+                line = _LINKS.sub(" ", line)
+            # most lines a Korean rule matches are Hangul through and through: one scan says so (a Hangul
+            # syllable weighs 3 in script_counts, so no other script can reach a share then)
+            hangul = len(line) - len(_HANGUL_RUNS.sub("", line))
+            if 3 * hangul >= _ENOUGH and hangul > len(line) - hangul - line.count(" "):
+                self._counts[ls] = {"hangul": 3 * hangul}
+            else:
+                self._counts[ls] = script_counts(line)
         return self._counts[ls]
 
 
