@@ -92,3 +92,8 @@ def test_a_line_too_short_to_tell_takes_its_neighbours_script():
     kbs = text.index("ⓒ KBS")
     assert scripts.fits(kbs, "latin") and not scripts.fits(kbs, "hangul")  # the line above it is English
     assert not LineScripts(ENGLISH_BEFORE).may_have("hangul") and LineScripts("2024.3.15").may_have("hangul")
+
+
+def test_a_text_that_is_only_a_link_is_any_packs():
+    scripts = LineScripts("https://example.com/news/2024/article/12345.html")
+    assert scripts.fits(0, "hangul") and scripts.fits(0, "latin")

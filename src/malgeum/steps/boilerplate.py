@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
-from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
+from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
 from malgeum.steps.foreign import _SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
 from malgeum.steps.foreign import script_counts
@@ -281,10 +281,10 @@ _ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) 
 _LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
 
 
-def _shares(counts: dict[str, int]) -> set[str]:
+def _shares(counts: dict[str, int]) -> frozenset[str]:
     """The scripts that hold at least `_SHARE` of the letters counted."""
     total = sum(counts.values())
-    return {name for name, n in counts.items() if n and n >= _SHARE * total}
+    return frozenset(name for name, n in counts.items() if n and n >= _SHARE * total)
 
 
 class LineScripts:
@@ -295,14 +295,8 @@ class LineScripts:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._counts: dict[int, dict[str, int]] = {}  # by line start
-        self._doc: dict[str, int] | None = None
-        self._starts: list[int] | None = None  # of every line, when a short line needs its neighbours
-
-    def _doc_counts(self) -> dict[str, int]:
-        if self._doc is None:  # links and all: over a whole document they tip no balance, and cost a scan
-            self._doc = script_counts(self.text)
-        return self._doc
+        self._lines: dict[int, tuple[frozenset[str], bool]] = {}  # by line start: its scripts, enough to tell
+        self._doc: frozenset[str] | None = None
 
     def may_have(self, script: str | None) -> bool:
         """False when no line can be in `script`: the text has none of its letters (and it has letters)."""
@@ -313,30 +307,40 @@ class LineScripts:
         if script is None:
             return True
         ls = self.text.rfind("\n", 0, pos) + 1
-        counts = self._line(ls)
-        if script in _shares(counts):
+        scripts, enough = self._line(ls)
+        if script in scripts:
             return True
-        if sum(counts.values()) >= _ENOUGH:
+        if enough:
             return False
         around = self._around(ls)
         return not around or script in around
 
-    def _around(self, ls: int) -> set[str]:
+    def _around(self, ls: int) -> frozenset[str]:
         """The scripts of the nearest line that tells, above first (a credit or a link belongs to what it follows),
         else the document's; none for a text without letters."""
-        if self._starts is None:
-            self._starts = line_starts(line_bounds(self.text))
-        starts = self._starts
-        i = line_of(starts, ls)
-        for around in (range(i - 1, max(-1, i - _LOOK), -1), range(i + 1, min(len(starts), i + _LOOK))):
-            for j in around:
-                counts = self._line(starts[j])
-                if sum(counts.values()) >= _ENOUGH:
-                    return _shares(counts)
-        return _shares(self._doc_counts())
+        text, start = self.text, ls
+        for _ in range(_LOOK):  # above
+            if start == 0:
+                break
+            start = text.rfind("\n", 0, start - 1) + 1
+            scripts, enough = self._line(start)
+            if enough:
+                return scripts
+        end = ls
+        for _ in range(_LOOK):  # below
+            end = text.find("\n", end)
+            if end < 0:
+                break
+            end += 1
+            scripts, enough = self._line(end)
+            if enough:
+                return scripts
+        if self._doc is None:
+            self._doc = _shares(script_counts(_LINKS.sub(" ", text)))
+        return self._doc
 
-    def _line(self, ls: int) -> dict[str, int]:
-        if ls not in self._counts:
+    def _line(self, ls: int) -> tuple[frozenset[str], bool]:
+        if ls not in self._lines:
             le = self.text.find("\n", ls)
             line = self.text[ls : len(self.text) if le < 0 else le]
             if "@" in line or "://" in line or "www." in line:
@@ -345,10 +349,14 @@ class LineScripts:
             # syllable weighs 3 in script_counts, so no other script can reach a share then)
             hangul = len(line) - len(_HANGUL_RUNS.sub("", line))
             if 3 * hangul >= _ENOUGH and hangul > len(line) - hangul - line.count(" "):
-                self._counts[ls] = {"hangul": 3 * hangul}
+                self._lines[ls] = _HANGUL_ONLY
             else:
-                self._counts[ls] = script_counts(line)
-        return self._counts[ls]
+                counts = script_counts(line)
+                self._lines[ls] = _shares(counts), sum(counts.values()) >= _ENOUGH
+        return self._lines[ls]
+
+
+_HANGUL_ONLY = (frozenset({"hangul"}), True)
 
 
 # linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
