@@ -276,7 +276,7 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
 _LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
 _HANGUL_RUNS = re.compile(SCRIPT_LETTERS["hangul"].pattern + "+")
 _LETTER = re.compile(r"[^\W\d_]")
-_SHARE = 0.3  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
+_SHARE = 0.25  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
 _ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
 _LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
 
