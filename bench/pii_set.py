@@ -5,10 +5,15 @@
 `cases(seed)` builds the set deterministically: Korean and English sentences (our own templates) with e-mails,
 phone numbers in every Korean format (mobile, landline, 070/050, +82, with and without separators), 15xx
 numbers, international numbers, resident registration numbers (hyphen, space, none, masked; post-2020
-numbers without a valid checksum), Luhn-valid card numbers, bank accounts beside a bank name, IPv4 and IPv6,
-and hard negatives: dates, times, prices, article and order numbers, business registration numbers, ISBNs,
-version numbers, ranges, scores, phone-like IDs, Luhn-invalid card-like numbers and accounts with no bank.
-Each case lists the character spans that are personal data and their kind.
+numbers without a valid checksum), Luhn-valid card numbers, bank accounts beside a bank name, public IPv4 and
+IPv6 addresses, and hard negatives: dates, times, prices, article and order numbers, business registration
+numbers, ISBNs, version numbers, ranges, scores, phone-like IDs, Luhn-invalid card-like numbers, accounts with no
+bank, and reserved addresses (private, loopback, broadcast) in technical prose.
+Each case lists the character spans that are personal data and their kind. Public numbers (a landline, 070,
+050x or 1588-style number of a customer centre, a funeral hall, a shop) are personal data only under
+`public_phones: replace` (`cases(public_phones="replace")`); mobiles, and landlines called someone's, always.
+
+    python bench/pii_set.py --public-phones replace
 """
 
 from __future__ import annotations
@@ -45,9 +50,9 @@ def email(r: random.Random) -> str:
     return f"{user}{r.randrange(100) if r.random() < 0.4 else ''}@{r.choice(DOMAINS)}"
 
 
-def phone(r: random.Random) -> str:
+def phone(r: random.Random, prefixes: tuple[str, ...] = ("010", "011", "016")) -> str:
     mid, last = f"{r.randrange(1000, 10000)}", f"{r.randrange(10000):04d}"
-    prefix = r.choice(["010", "011", "016", "02", "031", "051", "064", "070", "0505"])
+    prefix = r.choice(prefixes)
     return r.choice(
         [
             f"{prefix}-{mid}-{last}",
@@ -59,6 +64,10 @@ def phone(r: random.Random) -> str:
             f"{prefix} {mid} {last}",
         ]
     )
+
+
+def landline(r: random.Random) -> str:
+    return phone(r, ("02", "031", "051", "064", "070", "0505"))
 
 
 def phone_intl(r: random.Random) -> str:
@@ -96,18 +105,28 @@ def account(r: random.Random) -> str:
 
 
 def ipv4(r: random.Random) -> str:
+    """A publicly routable address (first octets of ranges that are all public)."""
+    first = r.choice([1, 8, 27, 58, 61, 112, 121, 175, 211, 222])
+    return f"{first}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"
+
+
+def ipv6(r: random.Random) -> str:
+    groups = [f"{r.randrange(65536):x}" for _ in range(7)]
+    return r.choice(["2404:6800:" + ":".join(groups[:6]), "2001:4860::" + groups[0], "2600:" + ":".join(groups)])
+
+
+def reserved_ip(r: random.Random) -> str:
     return r.choice(
         [
             f"192.168.{r.randrange(256)}.{r.randrange(1, 255)}",
             f"10.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}",
-            f"{r.randint(1, 223)}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}",
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            f"fe80::{r.randrange(65536):x}:{r.randrange(65536):x}",
+            "::1",
         ]
     )
-
-
-def ipv6(r: random.Random) -> str:
-    groups = [f"{r.randrange(65536):x}" for _ in range(8)]
-    return r.choice(["2001:db8::" + groups[0], ":".join(groups), f"fe80::{groups[1]}:{groups[2]}", "::1"])
 
 
 POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
@@ -127,8 +146,8 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
             "전화 {x}",
         ],
     ),
+    ("phone", landline, ["{n} 씨의 연락처는 {x}이다.", "{n} 씨 자택 전화 {x}", "휴대폰이 꺼져 있으면 집 전화 {x}로"]),
     ("phone", phone_intl, ["Call our office at {x}.", "해외 문의는 {x}로 하면 된다."]),
-    ("phone", lambda r: f"{r.choice(['1588', '1577', '1644', '1899'])}-{r.randrange(10000):04d}", ["대표번호 {x}"]),
     ("rrn", rrn, ["{n}의 주민등록번호 {x}가 유출됐다.", "주민번호: {x}", "신청서에 {x}를 적었다."]),
     ("card", card, ["카드번호 {x}로 결제했다.", "신용카드 {x} 결제 내역", "Card number: {x}"]),
     ("account", account, ["{b} {x} 예금주 {n}", "입금 계좌: {b} {x}", "{b} 계좌 {x}로 송금하세요."]),
@@ -136,7 +155,23 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("ip", ipv6, ["IPv6 주소 {x}에서 접속했다.", "requests from {x} were blocked"]),
 ]
 
+# numbers that reach an institution or a business: personal data only under `public_phones: replace`
+PUBLIC: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
+    (
+        "phone",
+        landline,
+        [
+            "고객센터({x})에서 안내한다.",
+            "빈소는 가람병원 장례식장, 발인 5일 오전 6시. {x}",
+            "예약 문의 {x}",
+            "전화 {x}",
+        ],
+    ),
+    ("phone", lambda r: f"{r.choice(['1588', '1577', '1644', '1899'])}-{r.randrange(10000):04d}", ["대표번호 {x}"]),
+]
+
 NEGATIVE: list[tuple[Callable[[random.Random], str], list[str]]] = [
+    (reserved_ip, ["기본 게이트웨이는 보통 {x}이다.", "The address {x} is reserved.", "예제에서는 {x}을 쓴다."]),
     (lambda r: f"{r.randint(1990, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", ["입력 {x}", "{x} 기준"]),
     (lambda r: f"{r.randint(1990, 2025)}.{r.randint(1, 12):02d}.{r.randint(1, 28):02d}", ["{x}/뉴스1", "사진 {x}"]),
     (lambda r: f"{r.randint(2000, 2025)}년 {r.randint(1, 12)}월 {r.randint(1, 28)}일", ["{x} 오전 발표"]),
@@ -171,17 +206,18 @@ NEGATIVE: list[tuple[Callable[[random.Random], str], list[str]]] = [
 ]
 
 
-def cases(seed: int = 0, positives: int = 360, negatives: int = 240) -> list[Case]:
+def cases(seed: int = 0, positives: int = 400, negatives: int = 240, public_phones: str = "keep") -> list[Case]:
     """Sentences with their PII spans; positives also hold a hard negative now and then."""
     r = random.Random(seed)
     out: list[Case] = []
     for i in range(positives):
-        kind, make, templates = POSITIVE[i % len(POSITIVE)]
+        kind, make, templates = (POSITIVE + PUBLIC)[i % (len(POSITIVE) + len(PUBLIC))]
         value = make(r)
         t = r.choice(templates)
         text = t.format(x=value, n=r.choice(NAMES + WORDS_EN), b=r.choice(BANKS))
         start = text.index(value)
-        spans = [[start, start + len(value), kind]]
+        public = i % (len(POSITIVE) + len(PUBLIC)) >= len(POSITIVE)
+        spans = [] if public and public_phones == "keep" else [[start, start + len(value), kind]]
         if r.random() < 0.3:  # a date or price beside it, which must stay
             neg = r.choice(NEGATIVE)
             text = f"{text} {r.choice(neg[1]).format(x=neg[0](r))}"
@@ -199,10 +235,10 @@ def score(found: list[list[Any]], gold: list[list[Any]]) -> tuple[int, int, int]
     return len(f & g), len(f - g), len(g - f)
 
 
-def evaluate(set_: list[Case]) -> dict[str, dict[str, float]]:
+def evaluate(set_: list[Case], public_phones: str = "keep") -> dict[str, dict[str, float]]:
     from malgeum.steps.pii import KINDS, RedactPII
 
-    step = RedactPII(mode="tag")
+    step = RedactPII(mode="tag", public_phones=public_phones)
     per: dict[str, list[int]] = {k: [0, 0, 0] for k in (*KINDS, "all")}
     misses = []
     for c in set_:
@@ -227,8 +263,13 @@ def evaluate(set_: list[Case]) -> dict[str, dict[str, float]]:
 
 
 def main() -> int:
-    set_ = cases()
-    res = evaluate(set_)
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--public-phones", choices=["keep", "replace"], default="keep")
+    public_phones = ap.parse_args().public_phones
+    set_ = cases(public_phones=public_phones)
+    res = evaluate(set_, public_phones=public_phones)
     misses = res.pop("_misses")
     n_neg = sum(not c["pii"] for c in set_)
     print(f"{len(set_)} sentences: {sum(len(c['pii']) for c in set_)} pieces of personal data, {n_neg} hard negatives")

@@ -43,8 +43,9 @@ def _unbounded(parsed) -> list[str]:
 @pytest.mark.parametrize("lang,rule", BOILERPLATE, ids=[r["id"] for _, r in BOILERPLATE])
 def test_rule_is_well_formed_and_bounded(lang, rule):
     extra = {"heading": {"items"}, "contains": {"max_chars"}}.get(rule["kind"], set())
-    assert set(rule) - {"caption"} == {"id", "kind", "reason", "pattern"} | extra
+    assert set(rule) - {"caption", "list_only"} == {"id", "kind", "reason", "pattern"} | extra
     assert rule.get("caption", True) is True and ("caption" not in rule or rule["kind"] == "suffix")
+    assert rule.get("list_only", True) is True and ("list_only" not in rule or rule["kind"] == "line")
     assert rule["id"].startswith(f"{lang}.")
     assert rule["kind"] in ("line", "contains", "prefix", "suffix", "heading")
     for key in ("pattern", "items"):

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
+from malgeum.steps.foreign import _SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
+from malgeum.steps.foreign import script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
+
+
+_CutLine = Callable[[int, int, str, str], None]
+
+
+@dataclass
+class _Pack:
+    """One language's rules, merged into one regex per kind, and the script of the lines they may cut."""
+
+    lang: str
+    script: str | None  # None: the pack names no script, and its rules apply to every line
+    line: re.Pattern[str] | None
+    line_body: re.Pattern[str] | None  # the line rules unanchored: is what a prefix or credit leaves junk too?
+    prefix: re.Pattern[str] | None
+    prefix_body: re.Pattern[str] | None
+    suffix: re.Pattern[str] | None
+    heading: re.Pattern[str] | None
+    contains: re.Pattern[str] | None
 
 
 class CutBoilerplate(Step):
@@ -21,7 +42,14 @@ class CutBoilerplate(Step):
     Line rules remove whole lines; contains rules remove a line of at most `max_chars` characters holding
     the pattern; prefix and suffix rules cut the byline before a paragraph or the credit after a caption and
     keep the rest of the line; heading rules remove a heading line (`관련기사`) and the list items (`items`)
-    right below it.
+    right below it. A line rule marked `list_only` cuts its line only where links are listed: when the next
+    line is another link, a line already cut, or nothing (`▶ title` above its story is a section head).
+
+    A pack speaks its language: a pack that names its `script` (`hangul`, `latin`) cuts only lines written
+    in it, so that a Korean rule never cuts an English line and the rule an edit names is of the line's
+    language. A line is in a script when a good share of its letters are (links and e-mail addresses aside:
+    a bilingual notice is in both); a line with too few letters to tell (`2021.12.20`, `ⓒ KBS`, `----`, a
+    bare link) is also in the script of the nearest lines that tell, else in the document's (`LineScripts`).
 
     `captions`: `keep` (the default) cuts a photo credit and keeps the caption it ends; `drop` removes such a
     caption line whole (rule `<lang>.caption.dropped`), for corpora that want story text only.
@@ -42,56 +70,35 @@ class CutBoilerplate(Step):
         self.drop_captions = captions == "drop"
         self.langs = list(langs)
         self.disable = set(disable)
-        rules: dict[str, list[dict]] = {k: [] for k in _KINDS}
+        self._rules: dict[str, dict] = {}  # regex group name -> rule
+        self._pack_of: dict[str, _Pack] = {}  # regex group name -> the pack of its rule
+        named_all: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
+        self._packs = []
         for lang in self.langs:
-            for rule in langpacks.load(lang, "boilerplate").get("rules", []):
+            data = langpacks.load(lang, "boilerplate")
+            named: dict[str, list[tuple[str, dict]]] = {k: [] for k in _KINDS}
+            for rule in data.get("rules", []):
                 if rule["id"] in self.disable:
                     continue
-                if rule["kind"] not in rules:
+                if rule["kind"] not in named:
                     raise ValueError(f"{lang}/boilerplate.yaml: rule {rule['id']}: unknown kind {rule['kind']!r}")
-                rules[rule["kind"]].append(rule)
-        self._rules = {f"r{i}": r for i, r in enumerate(r for k in _KINDS for r in rules[k])}
-        names = {id(r): n for n, r in self._rules.items()}
-
-        def merged(kind: str, before: str, after: str, lang: str | None = None) -> re.Pattern[str] | None:
-            parts = [
-                f"(?P<{names[id(r)]}>{langpacks.alternatives(r['pattern'])})"
-                for r in rules[kind]
-                if lang is None or r["id"].startswith(f"{lang}.")
-            ]
-            return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
-
-        self._line = merged("line", f"^{_SPACE}", f"{_SPACE}$")
-        # the same rules, to ask whether what a prefix leaves behind is itself a boilerplate line
-        # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`)
-        self._line_body = merged("line", _SPACE, _SPACE)
-        self._prefix = merged("prefix", f"^{_SPACE}", "")
-        self._prefix_body = merged("prefix", "", "")
-        # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
-        # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
-        self._suffix = merged(
-            "suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"
-        )
-        self._heading = merged("heading", f"^{_SPACE}", f"{_SPACE}$")
-        # unanchored: one regex per language, so that each can skip ahead on its own first characters
-        self._contains = [
-            rx
-            for lang in self.langs
-            if (rx := merged("contains", lookahead(langpacks.load(lang, "boilerplate")), "", lang))
-        ]
+                name = f"r{len(self._rules)}"
+                self._rules[name] = rule
+                named[rule["kind"]].append((name, rule))
+                named_all[rule["kind"]].append((name, rule))
+            if data.get("script") not in (None, *SCRIPT_LETTERS):
+                raise ValueError(f"{lang}/boilerplate.yaml: unknown script {data['script']!r}")
+            pack = _compile(lang, data.get("script"), named, data.get("contains_first_chars"))
+            self._packs.append(pack)
+            self._pack_of.update((name, pack) for kind in named.values() for name, _ in kind)
+        # every pack's rules in one regex per kind (the first rule that matches a line names it, as one pass is
+        # cheaper than one per pack); a match on a line its pack may not cut is tried again with a pack that may
+        self._all = _compile("*", None, named_all, None)
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
             if r["kind"] == "heading"
         }
-
-    def _suffix_matches(self, text: str) -> Iterator[re.Match[str]]:
-        """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
-        credit ends so, and skipping those lines saves a third of the step's time on news."""
-        if not self._suffix:
-            return
-        for line in _MAY_END_IN_CREDIT.finditer(text):
-            yield from self._suffix.finditer(text, line.start(), line.end())
 
     def _cut(self, m: re.Match[str]) -> tuple[str, str]:
         rule = self._rules[m.lastgroup or ""]
@@ -101,18 +108,41 @@ class CutBoilerplate(Step):
         text = doc.text
         cuts: list[Cut] = []
         cut_lines: set[int] = set()  # start offsets of lines removed whole
+        listed: list[tuple[int, int, str, str]] = []  # list_only lines, decided once every other line is
+        scripts = LineScripts(text)
 
         def cut_line(ls: int, le: int, rule: str, reason: str) -> None:
             cuts.append(Cut(*whole_line(text, ls, le), rule, reason))
             cut_lines.add(ls)
 
-        if self._line:
-            for m in self._line.finditer(text):
-                if m.end() > m.start():
-                    cut_line(m.start(), m.end(), *self._cut(m))
-        for m in self._heading.finditer(text) if self._heading else ():
-            if m.start() in cut_lines:
+        packs = [p for p in self._packs if scripts.may_have(p.script)]
+
+        def fitting(m: re.Match[str], kind: str, ls: int, le: int) -> tuple[_Pack, re.Match[str]] | None:
+            """The match, or another pack's on the same line when the match's pack may not cut that line."""
+            pack = self._pack_of[m.lastgroup or ""]
+            if scripts.fits(ls, pack.script):
+                return pack, m
+            for p in packs:
+                rx = getattr(p, kind)
+                if p is pack or rx is None or not scripts.fits(ls, p.script):
+                    continue
+                again = rx.search(text, ls, le) if kind == "suffix" else rx.match(text, ls)
+                if again and again.end() > again.start():
+                    return p, again
+            return None
+
+        for m in self._all.line.finditer(text) if self._all.line else ():
+            if m.end() > m.start() and (found := fitting(m, "line", m.start(), m.end())):
+                m = found[1]
+                rule = self._rules[m.lastgroup or ""]
+                if rule.get("list_only"):
+                    listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
+                else:
+                    cut_line(m.start(), m.end(), rule["id"], rule["reason"])
+        for m in self._all.heading.finditer(text) if self._all.heading else ():
+            if m.start() in cut_lines or not (found := fitting(m, "heading", m.start(), m.end())):
                 continue
+            m = found[1]
             items, end = self._items[m.lastgroup or ""], m.end()
             for _ in range(_MAX_ITEMS):
                 nxt = text.find("\n", end + 1)
@@ -121,72 +151,218 @@ class CutBoilerplate(Step):
                     break
                 end = nxt
             cut_line(m.start(), end, *self._cut(m))
-        for m in self._prefix.finditer(text) if self._prefix else ():
+        for m in self._all.prefix.finditer(text) if self._all.prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
-            if m.end() == m.start() or ls in cut_lines:
-                continue
-            # a dateline and then the reporters' names (`(서울=뉴스1) 권영미 기자,…,성재준 바이오전문기자 = `)
-            found = [m]
-            while (
-                len(found) < 3
-                and (more := self._prefix_body.match(text, found[-1].end(), le))
-                and more.end() > more.start()
-            ):
-                found.append(more)
-            end = found[-1].end()
-            rest_is_junk = self._line_body is not None and self._line_body.fullmatch(text, end, le)
-            if text[end:le].strip() and not rest_is_junk:
-                cuts += [Cut(f.start(), f.end(), *self._cut(f)) for f in found]
-            else:
-                cut_line(ls, le, *self._cut(m))
-        for m in self._suffix_matches(text):
+            if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
+                self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
+        for m in _suffix_matches(self._all.suffix, text):
             ls, le = _line_around(text, m.start(), m.end())
-            if m.end() == m.start() or ls in cut_lines:
-                continue
-            # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
-            chain = [m]
-            # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
-            while (
-                len(chain) < _MAX_CHAIN
-                and (prev := self._suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start()))
-            ) and prev.start() < chain[-1].start():
-                chain.append(prev)
-            caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
-            if caption:
-                lang = self._rules[chain[0].lastgroup or ""]["id"].split(".")[0]
-                cut_line(ls, le, f"{lang}.caption.dropped", "photo caption (captions: drop)")
-            elif not text[ls : chain[-1].start()].strip():
-                cut_line(ls, le, *self._cut(chain[0]))
-            elif self._line_body and (body := self._line_body.fullmatch(text, ls, chain[-1].start())):
-                # what the credits leave is boilerplate too (`연합뉴스TV 홍길동입니다. (x@yna.co.kr)`)
-                cut_line(ls, le, *self._cut(body))
-            else:
-                for c in chain:
-                    start = c.start()
-                    while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
-                        start -= 1
-                    cuts.append(Cut(start, c.end(), *self._cut(c)))
+            if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
+                self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)
         # last: a line holding a notice goes whole, unless a prefix or suffix rule has already cut that notice
         # out of a caption (`...있다. 2021.12.26/뉴스1 © News1 홍길동 기자` keeps the caption)
-        for m in (m for rx in self._contains for m in rx.finditer(text)):
-            ls, le = _line_around(text, m.start(), m.end())
-            if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
-                continue
-            if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"]:
-                cut_line(ls, le, *self._cut(m))
+        for p in packs:
+            for m in p.contains.finditer(text) if p.contains else ():
+                ls, le = _line_around(text, m.start(), m.end())
+                if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
+                    continue
+                if len(text[ls:le].strip()) <= self._rules[m.lastgroup or ""]["max_chars"] and scripts.fits(
+                    ls, p.script
+                ):
+                    cut_line(ls, le, *self._cut(m))
+        # bottom up, so that a list of links at the end of a story goes whole
+        for ls, le, rule, reason in sorted(listed, reverse=True):
+            if ls not in cut_lines and _ends_a_list(text, le, cut_lines):
+                cut_line(ls, le, rule, reason)
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))
+
+    def _cut_prefix(
+        self, p: _Pack, text: str, m: re.Match[str], ls: int, le: int, cuts: list[Cut], cut_line: _CutLine
+    ) -> None:
+        # a dateline and then the reporters' names (`(서울=뉴스1) 권영미 기자,…,성재준 바이오전문기자 = `)
+        found = [m]
+        while (
+            p.prefix_body
+            and len(found) < 3
+            and (more := p.prefix_body.match(text, found[-1].end(), le))
+            and more.end() > more.start()
+        ):
+            found.append(more)
+        end = found[-1].end()
+        rest_is_junk = p.line_body is not None and p.line_body.fullmatch(text, end, le)
+        if text[end:le].strip() and not rest_is_junk:
+            cuts += [Cut(f.start(), f.end(), *self._cut(f)) for f in found]
+        else:
+            cut_line(ls, le, *self._cut(m))
+
+    def _cut_suffix(
+        self, p: _Pack, text: str, m: re.Match[str], ls: int, le: int, cuts: list[Cut], cut_line: _CutLine
+    ) -> None:
+        assert p.suffix is not None
+        # credits come in chains (`(사진=성남시 제공) 2023.11.15. photo@newsis.com`): peel them off one by one
+        chain = [m]
+        # a credit is short: looking back a bounded stretch keeps a line of a thousand credits linear
+        while (
+            len(chain) < _MAX_CHAIN
+            and (prev := p.suffix.search(text, max(ls, chain[-1].start() - _MAX_CREDIT), chain[-1].start()))
+        ) and prev.start() < chain[-1].start():
+            chain.append(prev)
+        caption = self.drop_captions and any(self._rules[c.lastgroup or ""].get("caption") for c in chain)
+        if caption:
+            cut_line(ls, le, f"{p.lang}.caption.dropped", "photo caption (captions: drop)")
+        elif not text[ls : chain[-1].start()].strip():
+            cut_line(ls, le, *self._cut(chain[0]))
+        elif p.line_body and (body := p.line_body.fullmatch(text, ls, chain[-1].start())):
+            # what the credits leave is boilerplate too (`연합뉴스TV 홍길동입니다. (x@yna.co.kr)`)
+            cut_line(ls, le, *self._cut(body))
+        else:
+            for c in chain:
+                start = c.start()
+                while start > ls and text[start - 1] in " \t":  # the spaces before a credit go with it
+                    start -= 1
+                cuts.append(Cut(start, c.end(), *self._cut(c)))
+
+
+def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dict]]], first: str | None) -> _Pack:
+    def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
+        parts = [f"(?P<{n}>{langpacks.alternatives(r['pattern'])})" for n, r in named[kind]]
+        return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
+
+    return _Pack(
+        lang=lang,
+        script=script,
+        line=merged("line", f"^{_SPACE}", f"{_SPACE}$"),
+        # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
+        line_body=merged("line", _SPACE, _SPACE),
+        prefix=merged("prefix", f"^{_SPACE}", ""),
+        prefix_body=merged("prefix", "", ""),
+        # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
+        # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
+        suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
+        heading=merged("heading", f"^{_SPACE}", f"{_SPACE}$"),
+        # unanchored: each language's regex skips ahead on its own first characters
+        contains=merged("contains", f"(?={first})" if first else "", ""),
+    )
+
+
+def _suffix_matches(suffix: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+    """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
+    credit ends so, and skipping those lines saves a third of the step's time on news."""
+    if not suffix:
+        return
+    for line in _MAY_END_IN_CREDIT.finditer(text):
+        yield from suffix.finditer(text, line.start(), line.end())
+
+
+# what a list of links continues with: another arrow or a link
+_LIST_GOES_ON = re.compile(r"[ \t]{0,40}(?:[▶☞▷►➤→☜]|https?://|www\.)")
+
+
+def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
+    """Whether the line ending at `le` is followed by nothing, another link, or a line already cut."""
+    pos = le
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        start = pos + 1
+        if text[start:nxt].strip():
+            return start in cut_lines or _LIST_GOES_ON.match(text, start) is not None
+        pos = nxt
+    return True
+
+
+# links and e-mail addresses are Latin whatever the language around them
+_LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
+_HANGUL_RUNS = re.compile(SCRIPT_LETTERS["hangul"].pattern + "+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SHARE = 0.25  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
+_ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
+_LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
+
+
+def _shares(counts: dict[str, int]) -> frozenset[str]:
+    """The scripts that hold at least `_SHARE` of the letters counted."""
+    total = sum(counts.values())
+    return frozenset(name for name, n in counts.items() if n and n >= _SHARE * total)
+
+
+class LineScripts:
+    """Which scripts each line of a text is written in, worked out only for the lines a rule matched (a few per
+    document). A pack's rules apply to a line when at least `_SHARE` of its letters are in the pack's script;
+    a line with fewer than `_ENOUGH` letters (`2021.12.20`, `ⓒ KBS`, a bare link) also takes the script of the
+    nearest lines that have enough, else the document's."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, tuple[frozenset[str], bool]] = {}  # by line start: its scripts, enough to tell
+        self._doc: frozenset[str] | None = None
+
+    def may_have(self, script: str | None) -> bool:
+        """False when no line can be in `script`: the text has none of its letters (and it has letters)."""
+        return script is None or bool(SCRIPT_LETTERS[script].search(self.text)) or not _LETTER.search(self.text)
+
+    def fits(self, pos: int, script: str | None) -> bool:
+        """Whether a pack of `script` may cut the line holding offset `pos` (a pack that names none: every line)."""
+        if script is None:
+            return True
+        ls = self.text.rfind("\n", 0, pos) + 1
+        scripts, enough = self._line(ls)
+        if script in scripts:
+            return True
+        if enough:
+            return False
+        around = self._around(ls)
+        return not around or script in around
+
+    def _around(self, ls: int) -> frozenset[str]:
+        """The scripts of the nearest line that tells, above first (a credit or a link belongs to what it follows),
+        else the document's; none for a text without letters."""
+        text, start = self.text, ls
+        for _ in range(_LOOK):  # above
+            if start == 0:
+                break
+            start = text.rfind("\n", 0, start - 1) + 1
+            scripts, enough = self._line(start)
+            if enough:
+                return scripts
+        end = ls
+        for _ in range(_LOOK):  # below
+            end = text.find("\n", end)
+            if end < 0:
+                break
+            end += 1
+            scripts, enough = self._line(end)
+            if enough:
+                return scripts
+        if self._doc is None:
+            self._doc = _shares(script_counts(_LINKS.sub(" ", text)))
+        return self._doc
+
+    def _line(self, ls: int) -> tuple[frozenset[str], bool]:
+        if ls not in self._lines:
+            le = self.text.find("\n", ls)
+            line = self.text[ls : len(self.text) if le < 0 else le]
+            if "@" in line or "://" in line or "www." in line:
+                line = _LINKS.sub(" ", line)
+            # most lines a Korean rule matches are Hangul through and through: one scan says so (a Hangul
+            # syllable weighs 3 in script_counts, so no other script can reach a share then)
+            hangul = len(line) - len(_HANGUL_RUNS.sub("", line))
+            if 3 * hangul >= _ENOUGH and hangul > len(line) - hangul - line.count(" "):
+                self._lines[ls] = _HANGUL_ONLY
+            else:
+                counts = script_counts(line)
+                self._lines[ls] = _shares(counts), sum(counts.values()) >= _ENOUGH
+        return self._lines[ls]
+
+
+_HANGUL_ONLY = (frozenset({"hangul"}), True)
 
 
 # linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
 _MAY_END_IN_CREDIT = re.compile(r"^(?![^\n]*[다요죠까]\.[ \t]*$)[^\n]+", re.M)
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 _MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands
-
-
-def lookahead(pack: dict) -> str:
-    first = pack.get("contains_first_chars")
-    return f"(?={first})" if first else ""
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -103,25 +103,74 @@ def non_overlapping_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     return out
 
 
+def _public_phone(value: str, text: str, s: int) -> bool:
+    """A Korean number that reaches an institution or a business, not a person: a landline with its area code,
+    an internet (070) or a safe number (050x), a toll-free (080) or a nationwide one (1588-...), unless the words
+    before it make it someone's (`자택`, `휴대폰`, `홍길동 씨 (02-...)`). Mobile numbers and numbers outside the
+    Korean plan (whose mobiles this step cannot tell from landlines) are never public."""
+    digits = "".join(_DIGITS.findall(value))
+    if digits.startswith("82"):
+        digits = "0" + digits[2:].removeprefix("0")
+    elif not digits.startswith(("0", "1")) or value.lstrip("(").startswith("+"):
+        return False
+    if digits.startswith("01") or (digits.startswith("1") and len(digits) != 8):
+        return False  # a mobile (010-...), or not a nationwide 15xx-xxxx number
+    if _near("personal_phone_words", text, s, s, 16):
+        return False
+    return _PERSON_BEFORE.search(text, max(0, s - 24), s) is None
+
+
+# a person named right before the number, or their number named so (`홍길동 씨(02-…)`, `홍길동 씨의 연락처는 02-…`)
+_PERSON_BEFORE = re.compile(
+    r"(?:[가-힣]{2,4}|[A-Z][a-z]{1,15}) ?(?:씨|님)(?:의|은|는|께서)?"
+    r"(?: ?(?:연락처|전화번호|전화|번호)(?:는|은|가|:)?)?[ \t(:：,]{0,3}$"
+)
+
+
+def _public_ip(value: str) -> bool:
+    """A publicly routable address. Private, loopback, link-local, documentation, broadcast, multicast and
+    unspecified addresses name no one (`192.168.0.1` in a how-to, `255.255.255.255` in a story about IPv4)."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return ip.is_global and not ip.is_multicast
+
+
 class RedactPII(Step):
     """Replaces personal data with typed placeholders (`<EMAIL>`, `<PHONE>`, `<RRN>`, `<CARD>`, `<ACCOUNT>`,
     `<IP>`), one recorded edit each. Phone numbers: Korean mobile and landline (with or without separators,
     +82) and international; RRNs in every written form, masked ones too, by their date (numbers issued since
     October 2020 have no checksum); cards by the Luhn check (unseparated ones only next to a card word);
-    account numbers only next to a bank name. `mode: tag` records the spans in the scores without changing
-    the text."""
+    account numbers only next to a bank name; IP addresses that are publicly routable (private, loopback,
+    broadcast and other reserved addresses name no one). `mode: tag` records the spans in the scores without
+    changing the text.
+
+    `public_phones`: `keep` (the default) leaves the numbers that reach an institution or a business (a Korean
+    landline with its area code, 070/050x/080, 1588-style numbers: a funeral hall in an obituary, a shop in an
+    advert, a ministry's press line) unless the words before them make them a person's (`자택`, `휴대폰`, a name
+    with 씨/님); `replace` replaces them too (1588-style ones when a phone word is near)."""
 
     kind = "pii"
 
-    def __init__(self, mode: str = "replace", kinds: list[str] | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        mode: str = "replace",
+        kinds: list[str] | None = None,
+        public_phones: str = "keep",
+        name: str | None = None,
+    ) -> None:
         super().__init__(name)
         if mode not in ("replace", "tag"):
             raise ValueError(f"mode must be 'replace' or 'tag', not {mode!r}")
+        if public_phones not in ("keep", "replace"):
+            raise ValueError(f"public_phones must be 'keep' or 'replace', not {public_phones!r}")
         unknown = sorted(set(kinds or ()) - set(KINDS))
         if unknown:
             raise ValueError(f"unknown PII kind(s) {unknown}; known: {list(KINDS)}")
         self.mode = mode
         self.kinds = set(kinds or KINDS)
+        self.keep_public_phones = public_phones == "keep"
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of every piece of personal data, in order, not overlapping."""
@@ -148,15 +197,12 @@ class RedactPII(Step):
                     if "account" in self.kinds and _near("banks", text, s, e, 30):
                         found.append((s, e, "account"))
                     continue
+            if kind == "phone" and self.keep_public_phones and _public_phone(value, text, s):
+                continue
             if kind == "phone" and value[0] == "1" and not _near("phone_words", text, s, e, 10):
                 continue  # 1588-1234 style numbers look like ranges (1500-2000) unless called a number
             if kind in ("ipv4", "ipv6"):
-                if kind == "ipv6":
-                    try:
-                        ipaddress.IPv6Address(value)
-                    except ValueError:
-                        continue
-                if _near("version_words", text, s, e, 12):
+                if _near("version_words", text, s, e, 12) or not _public_ip(value):
                     continue
                 kind = "ip"
             if kind == "phone" and not 8 <= len(_DIGITS.findall(value)) <= 15:

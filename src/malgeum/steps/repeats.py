@@ -15,9 +15,10 @@ class CutRepeats(Step):
     story's first sentence, or a sub-headline listed at the top and again above its section, is the same line.
 
     Lines shorter than `min_chars` non-space characters are left alone: short lines (`Q.`, `[앵커]`, `-`)
-    repeat legitimately, and boilerplate handles the short junk. So are labels in brackets: a transcript
-    names its speaker (`[홍길동/시민]`, `<경찰 관계자>`, `◀ 홍길동/변호사 ▶`) before each of their soundbites,
-    and its speakers give the same short answer more than once (`◆ 홍길동> 그렇습니다.`).
+    repeat legitimately, and boilerplate handles the short junk. So are speaker labels: a transcript names
+    its speaker (`[홍길동/시민]`, `<경찰 관계자>`, `◀ 홍길동/변호사 ▶`, `홍길동 / 가람시 주민`, `<녹취> 홍길동 /
+    가람당 대표`) before each of their soundbites, and its speakers give the same short answer more than once
+    (`◆ 홍길동> 그렇습니다.`).
     """
 
     kind = "repeats"
@@ -58,10 +59,22 @@ _LABEL_ENDS = {"[": "]", "<": ">", "(": ")", "【": "】", "〈": "〉", "‹": 
 
 
 def _is_label(line: str) -> bool:
+    if "/" in line and len(line) <= 60 and _NAME_AND_TITLE.fullmatch(line.strip()):
+        return True
     if line.lstrip()[:1] not in _LABEL_ENDS:  # most lines: no folding needed to say no
         return False
     line = " ".join(line.split())
     return len(line) <= 60 and _LABEL_ENDS[line[0]] == line[-1]
+
+
+# a name, a slash and who they are, after an optional tag (`<녹취> 홍길동 / 가람당 대표`), not a sentence (no full
+# stop at the end): Korean broadcast transcripts label each soundbite so (a Latin `Word / Word` is as often a
+# table's header)
+_NAME_AND_TITLE = re.compile(
+    r"(?:[\[<(【〈][^\]>)】〉\n]{1,6}[\]>)】〉][ \t]{0,2})?"
+    r"[가-힣]{2,4}"
+    r"[ \t]{0,2}/[ \t]{0,2}[^/\n]{1,40}(?<![.!?다])"
+)
 
 
 # a speaker's name, a `>` or colon and at most 15 characters (`◆ 홍길동> 그렇습니다.`, `▷ 홍길동 : 네, 맞습니다.`)
