@@ -10,7 +10,7 @@ from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
-from malgeum.steps.foreign import _SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
+from malgeum.steps.foreign import SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
 from malgeum.steps.foreign import script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")

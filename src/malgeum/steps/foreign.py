@@ -10,7 +10,7 @@ from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, wh
 from malgeum.step import Step
 
 # Letters by script; Han and Kana together stand for Chinese/Japanese text.
-_SCRIPTS = {
+SCRIPTS = {
     "hangul": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f]"),
     "cjk": re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"),
@@ -28,16 +28,16 @@ _SCRIPTS = {
 _WEIGHT = {"hangul": 3, "cjk": 3, "thai": 3, "devanagari": 3, "latin": 1}
 
 
-_RUNS = {name: re.compile(rx.pattern + "+") for name, rx in _SCRIPTS.items()}
+_RUNS = {name: re.compile(rx.pattern + "+") for name, rx in SCRIPTS.items()}
 _RARE = ("cjk", "cyrillic", "arabic", "thai", "devanagari", "greek", "hebrew")
-_ANY_RARE = re.compile("|".join(_SCRIPTS[n].pattern for n in _RARE))
+_ANY_RARE = re.compile("|".join(SCRIPTS[n].pattern for n in _RARE))
 
 
 def script_counts(text: str) -> dict[str, int]:
     # what is left when a script's runs are deleted says how many letters it had, without a Python object per
     # run; the rarer scripts are counted only when one of their letters is there at all (one scan, not seven)
     names = ("hangul", "latin", *_RARE) if _ANY_RARE.search(text) else ("hangul", "latin")
-    counts = dict.fromkeys(_SCRIPTS, 0)
+    counts = dict.fromkeys(SCRIPTS, 0)
     for name in names:
         counts[name] = (len(text) - len(_RUNS[name].sub("", text))) * _WEIGHT.get(name, 2)
     return counts
@@ -70,7 +70,7 @@ def document_script(text: str) -> tuple[str | None, float]:
     main = text_script(text)
     if main == "hangul" or main is None:
         return main, 1.0
-    votes = dict.fromkeys(_SCRIPTS, 0)
+    votes = dict.fromkeys(SCRIPTS, 0)
     for line in text.split("\n"):
         counts = script_counts(line)
         name = main_script(counts)
@@ -125,7 +125,7 @@ class CutForeignBlocks(Step):
         self.keep = keep
         # a foreign line holds a long stretch without a letter of the document's script: found in one pass
         self._stretch = {
-            name: re.compile(f"[^\\n{rx.pattern[1:-1]}]{{{min_letters},}}") for name, rx in _SCRIPTS.items()
+            name: re.compile(f"[^\\n{rx.pattern[1:-1]}]{{{min_letters},}}") for name, rx in SCRIPTS.items()
         }
 
     def _blocks(self, text: str, main: str, bounds: list[tuple[int, int]]) -> list[list[int]]:
