@@ -42,7 +42,7 @@ def test_the_main_script_shortcut_agrees_with_counting_every_script(pieces):
 def test_script_counts_by_deletion_are_counts_of_letters(pieces):
     text = "".join(c * n for c, n in pieces)
     counts = foreign.script_counts(text)
-    for name, rx in foreign._SCRIPTS.items():
+    for name, rx in foreign.SCRIPTS.items():
         assert counts[name] == len(rx.findall(text)) * foreign._WEIGHT.get(name, 2)
 
 
