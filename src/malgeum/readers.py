@@ -28,7 +28,7 @@ from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 COMPRESSIONS = (".gz", ".zst")
-CHUNK_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024  # small enough that one plain file of a few tens of MB feeds every worker
 TEXT_FILES_PER_SHARD = 1000
 EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz or .zst compressed"
 

@@ -115,14 +115,40 @@ def run(
     output.prepare(out, identity, recipes.dump(recipe), overwrite)
     todo = [s for s in shards if not output.is_done(out, s.name)]
     learning = template_params(recipe)
-    templates_summary = None
-    if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
-        where, templates_summary = learn_templates(
-            shards, fields, learning, out, workers or os.cpu_count() or 1, engine, address, progress
-        )
-        recipe = recipes.set_param(recipe, "templates", "path", where)
-    settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(shards) or 1))
+    # one pool for both passes: a worker's start (imports, models) costs a second or two, paid once
+    pool, q = None, None
+    if engine != "ray" and workers > 1 and (todo or learning is not None):
+        ctx = mp.get_context("spawn")
+        q = ctx.Queue()
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(q, os.getpid()))
+    try:
+        templates_summary = None
+        if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
+            where, templates_summary = learn_templates(
+                shards, fields, learning, out, workers, engine, address, progress, pool
+            )
+            recipe = recipes.set_param(recipe, "templates", "path", where)
+        settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
+        _clean_all(todo, shards, settings, workers, engine, address, progress, pool, q)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    extra = {"templates": templates_summary} if templates_summary is not None else None
+    return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
+
+
+def _clean_all(
+    todo: list[Any],
+    shards: list[Any],
+    settings: Settings,
+    workers: int,
+    engine: str,
+    address: str | None,
+    progress: bool,
+    pool: ProcessPoolExecutor | None,
+    q: Any,
+) -> None:
     bar = shard_bar(shards, todo, "cleaning", progress)
     docs = 0
 
@@ -137,29 +163,22 @@ def run(
             from malgeum.engine.ray_engine import clean_shards
 
             clean_shards(todo, settings, workers, address, advance)
-        elif workers == 1:
+        elif pool is None:
             for s in todo:
                 clean_shard(s, settings, advance)
         elif todo:
-            ctx = mp.get_context("spawn")
-            q = ctx.Queue()
-            with ProcessPoolExecutor(
-                workers, mp_context=ctx, initializer=_init_worker, initargs=(q, os.getpid())
-            ) as pool:
-                pending = {pool.submit(_work, s, settings) for s in todo}
-                while pending:
-                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for f in done:
-                        f.result()  # a shard that failed as a whole stops the run loudly
-                    while True:
-                        try:
-                            advance(*q.get_nowait())
-                        except queue.Empty:
-                            break
+            pending = {pool.submit(_work, s, settings) for s in todo}
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for f in done:
+                    f.result()  # a shard that failed as a whole stops the run loudly
+                while True:
+                    try:
+                        advance(*q.get_nowait())
+                    except queue.Empty:
+                        break
     finally:
         bar.close()
-    extra = {"templates": templates_summary} if templates_summary is not None else None
-    return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
 
 
 def _combine(out: Path, stage: Path, first: dict[str, Any], second: dict[str, Any], seconds: float) -> dict[str, Any]:

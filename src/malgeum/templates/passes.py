@@ -8,12 +8,10 @@ task returns the shard's files as bytes and the driver writes them, so no worker
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import orjson
 
 from malgeum import recipe as recipes
 from malgeum import storage
-from malgeum.progress import exit_with_parent, shard_bar
+from malgeum.progress import shard_bar
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.templates.learn import ShardCounter, Thresholds, reduce, shard_done
 from malgeum.writers import atomic_write_bytes
@@ -66,6 +64,7 @@ def learn(
     engine: str = "local",
     address: str | None = None,
     progress: bool = True,
+    pool: Executor | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Count every shard (those not counted yet), decide, and return (where the table is, the summary)."""
     from malgeum.steps.templates import CutTemplates
@@ -78,7 +77,7 @@ def learn(
         todo = [s for s in shards if not shard_done(folder, s.name)]
         bar = shard_bar(shards, todo, "learning templates", progress)
         try:
-            _count_all(todo, fields, step.url_field, folder, workers, engine, address, bar.update)
+            _count_all(todo, fields, step.url_field, folder, workers, engine, address, bar.update, pool)
         finally:
             bar.close()
         dest = local / "templates"
@@ -105,7 +104,9 @@ def _count_all(
     engine: str,
     address: str | None,
     advance: Callable[[int], object],
+    pool: Executor | None,
 ) -> None:
+    """Count the shards on Ray, on the run's process pool, or here (one worker)."""
     if not todo:
         return
     if engine == "ray":
@@ -114,15 +115,7 @@ def _count_all(
         for name, size, files in count_templates(todo, fields, url_field, workers, address):
             _write(folder, name, files)
             advance(size)
-    elif workers == 1 or len(todo) == 1:
-        for s in todo:
-            advance(_count_to(s, fields, url_field, str(folder)))
-    else:
-        with ProcessPoolExecutor(
-            min(workers, len(todo)),
-            mp_context=mp.get_context("spawn"),
-            initializer=exit_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            for size in pool.map(partial(_count_to, fields=fields, url_field=url_field, folder=str(folder)), todo):
-                advance(size)
+        return
+    count_to = partial(_count_to, fields=fields, url_field=url_field, folder=str(folder))
+    for size in pool.map(count_to, todo) if pool is not None else map(count_to, todo):
+        advance(size)
