@@ -222,3 +222,34 @@ def test_recipe_show_round_trips(tmp_path, capsys):
     path = tmp_path / "r.yaml"
     path.write_text(shown)
     assert main(["recipe", "check", "--recipe", str(path)]) == 0
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_compressed_file_is_split_and_gives_the_same_output(tmp_path, suffix):
+    rows = [{"text": f"{STORY}\n{i}번째 기사는 {i * 7}곳을 다녀온 이야기다."} for i in range(400)]
+    (tmp_path / "plain").mkdir()
+    plain = write_jsonl(tmp_path / "plain" / "in.jsonl", rows)
+    packed = tmp_path / "packed" / f"in{suffix}"
+    packed.parent.mkdir()
+    data = plain.read_bytes()
+    packed.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else zstandard.ZstdCompressor().compress(data))
+    whole = local.run([str(plain)], tmp_path / "whole", progress=False)
+    split = local.run([str(packed)], tmp_path / "split", progress=False, chunk_bytes=512, workers=2)
+    assert whole["shards"] == 1 and split["shards"] > 2
+    ids = [r["id"] for r in records(tmp_path / "split")]
+    assert ids == [f"in{suffix}:{i}" for i in range(1, 401)]  # every line once, numbered as in the file
+    strip = [{**r, "id": r["id"].split(":")[1]} for r in records(tmp_path / "whole")]
+    assert strip == [{**r, "id": r["id"].split(":")[1]} for r in records(tmp_path / "split")]
+
+
+def test_a_truncated_compressed_file_split_in_parts_reports_its_break_once(tmp_path):
+    rows = [{"text": f"{STORY}\n{i}번째 기사다."} for i in range(400)]
+    plain = write_jsonl(tmp_path / "in.jsonl", rows)
+    packed = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress(plain.read_bytes())
+    packed.write_bytes(data[: len(data) * 2 // 3])
+    stats = local.run([str(packed)], tmp_path / "out", progress=False, chunk_bytes=256, workers=2)
+    assert stats["shards"] > 2 and stats["balanced"]
+    assert stats["quarantined"] == 1 and 0 < stats["kept"] < 400
+    ids = [r["id"] for r in records(tmp_path / "out")]
+    assert ids == [f"cut.jsonl.gz:{i}" for i in range(1, len(ids) + 1)]

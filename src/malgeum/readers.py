@@ -159,6 +159,11 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             for start, stop, first_line in _chunks(path, size, chunk_bytes):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
+        elif kind == "jsonl" and (k := _compressed_parts(size, chunk_bytes)) > 1:
+            # shards of the decompressed stream (each decompresses from the start and skips to its own range),
+            # so that one compressed file feeds every worker; their number comes from the file alone
+            for i in range(k):
+                add("jsonl", [path], [rel], i * chunk_bytes, -1 if i == k - 1 else (i + 1) * chunk_bytes, size // k)
         elif kind == "parquet":
             try:
                 meta = pq.ParquetFile(storage.parquet_source(path)).metadata
@@ -177,6 +182,14 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             add(kind, [path], [rel], 0, -1, size)
     flush_texts()
     return shards
+
+
+COMPRESSION_GUESS = 3  # decompressed bytes per compressed byte assumed when a compressed file is split
+MAX_COMPRESSED_PARTS = 8  # each part decompresses what comes before it: more would cost more than it gains
+
+
+def _compressed_parts(size: int, chunk_bytes: int) -> int:
+    return max(1, min(MAX_COMPRESSED_PARTS, -(-size * COMPRESSION_GUESS // chunk_bytes)))
 
 
 class _Counting(io.RawIOBase):
@@ -300,7 +313,8 @@ class ShardReader:
         with storage.open_input(path) as raw_file:
             counter = _Counting(raw_file)  # type: ignore[arg-type]
             line_no = 0
-            if s.start > 0:
+            compressed = path.endswith(COMPRESSIONS)
+            if s.start > 0 and not compressed:
                 # the shard owns the lines that start inside [start, stop)
                 raw_file.seek(s.start - 1)
                 stream = io.BufferedReader(counter)
@@ -310,6 +324,12 @@ class ShardReader:
             else:
                 stream = _open_stream(path, counter)
                 pos = 0
+                try:  # a part of a compressed file: decompress up to its range, counting lines for their numbers
+                    while pos < s.start and (line := stream.readline()):
+                        line_no += 1
+                        pos += len(line)
+                except (EOFError, OSError, zlib.error, zstandard.ZstdError):
+                    return  # the file ends before this part: the part that holds the break reports it
             try:
                 while True:
                     if s.stop >= 0 and pos >= s.stop:
@@ -319,7 +339,10 @@ class ShardReader:
                         break
                     line_no += 1
                     pos += len(line)
-                    self.progress = counter.count if s.start == 0 and s.stop < 0 else pos - s.start
+                    if s.start == 0 and s.stop < 0:
+                        self.progress = counter.count
+                    elif not compressed:  # (a part of a compressed file reports its bytes when it is done)
+                        self.progress = pos - s.start
                     body = line.strip()
                     if not body:
                         continue
