@@ -1,7 +1,7 @@
 """The template step's first pass: count line shapes per host and over the corpus, then decide which recur.
 
-Pass 1 reads each shard once and writes, per distinct line shape of each document, one row of `ROW` (and its
-`POS`) for the document's host and one for the corpus: 56 bytes a row, so at most 112 bytes per distinct line
+Pass 1 reads each shard once and writes, per distinct line shape of each document, one row of `ROW` for the
+document's host and one for the corpus: 56 bytes a row, so at most 112 bytes per distinct line
 of a document, on disk, and 16 bytes per document and scope for the page counts. A shard's rows are sorted by
 key, so the reduce reads one key range (partition) of every shard at a time, memory-mapped: its memory is
 bounded by the partition (256 MB by default), not by the corpus; only the page counts (32 bytes a document)
@@ -44,9 +44,9 @@ ROW = np.dtype(
         ("long", "u1"),  # shape of LONG characters or more: story-like, needs more pages
         ("length", "<u2"),  # the line's own length (up to MAX_LENGTH): the cutting pass skips longer lines
         ("head", "<u4"),  # the shape's first character: the cutting pass shapes only lines that start with one
+        ("pos", "u1"),  # its line number when among the first MAX_POS lines, else NO_POS
     ]
 )
-POS = np.dtype("u1")  # its line number when among the first MAX_POS lines, else NO_POS (a column apart)
 START, END, NONE = 1, 2, 3  # the first line's previous, the last line's next, no anchor
 MAX_POS, NO_POS = 8, 255
 LONG = 100
@@ -95,8 +95,8 @@ class ShardCounter:
 
     def __init__(self, url_field: str = "url") -> None:
         self.url_field = url_field
-        self.cols: dict[str, list[int]] = {c: [] for c in (*ROW.names, "pos")}
-        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.cols: dict[str, list[int]] = {c: [] for c in ROW.names}
+        self.chunks: list[np.ndarray] = []
         self.docs: list[tuple[int, int]] = []
         self.hosts: dict[int, str] = {}
         self.seen: set[int] = set()
@@ -161,22 +161,21 @@ class ShardCounter:
                 seen.add(k)
 
     def _flush(self) -> None:
-        """The columns so far as compact arrays (52 bytes a row instead of ~300 as Python lists)."""
+        """The columns so far as compact arrays (56 bytes a row instead of ~300 as Python lists)."""
         c = self.cols
         rows = np.empty(len(c["key"]), ROW)
         for col in ROW.names:
             rows[col] = np.asarray(c[col], dtype=ROW[col])
         host = rows["scope"] != CORPUS
         rows["key"][host] = scoped_array(rows["key"][host], rows["scope"][host])
-        self.chunks.append((rows, np.asarray(c["pos"], dtype=POS)))
+        self.chunks.append(rows)
         for v in c.values():
             v.clear()
 
     def files(self) -> dict[str, bytes]:
         """The shard's counts as the bytes of its files (rows sorted by key; the JSON summary)."""
         self._flush()
-        rows = np.concatenate([r for r, _ in self.chunks])
-        pos = np.concatenate([p for _, p in self.chunks])
+        rows = np.concatenate(self.chunks)
         self.chunks = []
         order = np.argsort(rows["key"], kind="stable")
         docs = np.array(self.docs, dtype=DOC) if self.docs else np.empty(0, DOC)
@@ -189,7 +188,6 @@ class ShardCounter:
         }
         return {
             "rows.npy": _npy(rows[order]),
-            "pos.npy": _npy(pos[order]),
             "docs.npy": _npy(docs),
             "json": orjson.dumps(summary),
         }
@@ -247,18 +245,16 @@ def reduce(folder: Path, names: list[str], th: Thresholds, out: Path, memory_byt
     total_rows = sum(s["rows"] for s in summaries)
     parts = 1 << max(0, math.ceil(math.log2(max(1, total_rows * ROW.itemsize / memory_bytes))))
     rows_mm = [np.load(folder / f"{n}.rows.npy", mmap_mode="r") for n in names]
-    pos_mm = [np.load(folder / f"{n}.pos.npy", mmap_mode="r") for n in names]
     found: list[np.ndarray] = []
     for p in range(parts):
         lo = np.uint64(p * (2**64 // parts))
         hi = None if p == parts - 1 else np.uint64((p + 1) * (2**64 // parts))
-        chunks, pchunks = [], []
-        for r, q in zip(rows_mm, pos_mm, strict=True):
+        chunks = []
+        for r in rows_mm:
             a = int(np.searchsorted(r["key"], lo))
             b = len(r) if hi is None else int(np.searchsorted(r["key"], hi))
             chunks.append(np.array(r[a:b]))
-            pchunks.append(np.array(q[a:b]))
-        found.append(_decide(np.concatenate(chunks), np.concatenate(pchunks), scopes, pages, th))
+        found.append(_decide(np.concatenate(chunks), scopes, pages, th))
     table = np.concatenate(found) if found else np.empty(0, TABLE)
     table.sort(order="key")
     out.mkdir(parents=True, exist_ok=True)
@@ -297,7 +293,7 @@ def reduce(folder: Path, names: list[str], th: Thresholds, out: Path, memory_byt
         "templates_host": int(np.sum(table["scope"] != CORPUS)),
         "templates_corpus": int(np.sum(table["scope"] == CORPUS)),
         "rows": total_rows,
-        "row_bytes": ROW.itemsize + POS.itemsize,
+        "row_bytes": ROW.itemsize,
         "partitions": parts,
     }
     atomic_write_bytes(out / "summary.json", orjson.dumps(summary, option=orjson.OPT_INDENT_2))
@@ -318,13 +314,13 @@ TABLE = np.dtype(
 )
 
 
-def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.ndarray, th: Thresholds) -> np.ndarray:
+def _decide(rows: np.ndarray, scopes: np.ndarray, pages: np.ndarray, th: Thresholds) -> np.ndarray:
     if not len(rows):
         return np.empty(0, TABLE)
     o = np.lexsort((rows["group"], rows["key"]))
-    rows, pos = rows[o], pos[o]
+    rows = rows[o]
     new = np.r_[True, (rows["key"][1:] != rows["key"][:-1]) | (rows["group"][1:] != rows["group"][:-1])]
-    rows, pos = rows[new], pos[new]  # one row per key and group of near-copies
+    rows = rows[new]  # one row per key and group of near-copies
     firsts = _runs(rows["key"])
     counts = np.diff(np.r_[firsts, len(rows)])
     head = rows[firsts]
@@ -339,7 +335,7 @@ def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.nda
         return np.empty(0, TABLE)
     # anchors only for keys that recur enough
     keep_rows = np.repeat(enough, counts)
-    r, q = rows[keep_rows], pos[keep_rows]
+    r = rows[keep_rows]
     uniq, c, g, need, hi = head["key"][enough], counts[enough], g[enough], need[enough], hi[enough]
     k = r["key"]
     # beside the same line: the template's own neighbours
@@ -349,13 +345,13 @@ def _decide(rows: np.ndarray, pos: np.ndarray, scopes: np.ndarray, pages: np.nda
         _best_anchor(k[inner_next], r["next"][inner_next], uniq),
     )
     # at the same edge or line number: every page's first and last lines share these, so they need more pages
-    has_pos = q != NO_POS
+    has_pos = r["pos"] != NO_POS
     first_line, last_line = r["prev"] == START, r["next"] == END
     at_edge = first_line | last_line
     edge_kind = first_line.astype(np.uint64) + 2 * last_line.astype(np.uint64)
     edge = np.maximum(
         _best_anchor(k[at_edge], edge_kind[at_edge], uniq),
-        _best_anchor(k[has_pos], q[has_pos].astype(np.uint64), uniq),
+        _best_anchor(k[has_pos], r["pos"][has_pos].astype(np.uint64), uniq),
     )
     edge_need = np.maximum(need, np.minimum(hi, np.ceil(th.edge_share * g)))
     stable_inner = inner >= th.min_stability * c

@@ -25,7 +25,7 @@ from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.templates.learn import ShardCounter, Thresholds, reduce, shard_done
 from malgeum.writers import atomic_write_bytes
 
-FILES = ("rows.npy", "pos.npy", "docs.npy", "json")  # the JSON last: it marks the shard counted
+FILES = ("rows.npy", "docs.npy", "json")  # the JSON last: it marks the shard counted
 
 
 def template_params(recipe: dict[str, Any]) -> dict[str, Any] | None:
