@@ -22,47 +22,25 @@ documents. `--dump DIR` writes every salad and foreign cut (document id, rule, l
 from __future__ import annotations
 
 import argparse
-import gzip
 import random
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from spam_sms import KOCO, NAVER, removed_rules
+import genres
+from spam_sms import removed_rules
 
 from malgeum import Document, Pipeline
 from malgeum import recipe as recipes
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OWN = Path(__file__).resolve().parents[1] / "tests" / "data" / "informal_ko.txt"
-CHOSUN = DATA / "chosun_rss_neardup" / "nd_docs.jsonl.gz"
-CC_BY = DATA / "korean_cc_by_text"
 WATCHED = ("spam", "salad", "foreign")
 _OWN_HEADER = re.compile(r"^=== (\w+): (.+)$", re.M)
-
-
-def kocohub_pairs() -> Iterator[tuple[str, str, str]]:
-    """(id, news title, comment) of every kocohub comment that has its title."""
-    sets = [
-        ("train", "labeled/train.tsv", "news_title/train.news_title.txt", 1),
-        ("dev", "labeled/dev.tsv", "news_title/dev.news_title.txt", 1),
-        ("test", "test.no_label.tsv", "news_title/test.news_title.txt", 1),
-        ("unl5", "unlabeled/unlabeled_comments_5.txt", "news_title/unlabeled_comments.news_title_5.txt", 0),
-    ]
-    for tag, rel, titles, header in sets:
-        comments = (KOCO / rel).read_text(encoding="utf-8").splitlines()[header:]
-        heads = (KOCO / titles).read_text(encoding="utf-8").splitlines()
-        for n, (line, title) in enumerate(zip(comments, heads, strict=False)):
-            text = line.split("\t")[0].strip()
-            if text:
-                yield f"{tag}:{n}", title.strip().strip('"'), text
 
 
 def threads(seed: int = 5) -> Iterator[tuple[str, str]]:
@@ -70,7 +48,7 @@ def threads(seed: int = 5) -> Iterator[tuple[str, str]]:
     rng = random.Random(seed)
     by_title: dict[str, list[tuple[str, str]]] = {}
     seen = set()
-    for doc_id, title, comment in kocohub_pairs():
+    for doc_id, title, comment in genres.kocohub_comments_with_titles():
         if (title, comment) not in seen:  # the labelled and unlabelled sets share comments: a page shows one
             seen.add((title, comment))
             by_title.setdefault(title, []).append((doc_id, comment))
@@ -82,7 +60,7 @@ def threads(seed: int = 5) -> Iterator[tuple[str, str]]:
 
 
 def single() -> Iterator[tuple[str, str]]:
-    for doc_id, _, comment in kocohub_pairs():
+    for doc_id, _, comment in genres.kocohub_comments_with_titles():
         yield doc_id, comment
 
 
@@ -93,25 +71,12 @@ def own() -> Iterator[tuple[str, str]]:
         yield f"{h[1]}:{h[2]}", text[h.end() : nxt.start() if nxt else len(text)].strip("\n")
 
 
-def chosun() -> Iterator[tuple[str, str]]:
-    with gzip.open(CHOSUN, "rb") as fh:
-        for line in fh:
-            r = orjson.loads(line)
-            yield r["doc_id"], r["text"]
+def _texts(records: Callable[[], Iterator[genres.Record]]) -> Callable[[], Iterator[tuple[str, str]]]:
+    """(id, text) of a genre of the genre table (bench/genres.py builds them)."""
+    return lambda: ((str(r["id"]), r["text"]) for r in records())
 
 
-def ccby() -> Iterator[tuple[str, str]]:
-    for p in sorted(CC_BY.glob("*.txt.gz")):
-        for n, doc in enumerate(gzip.open(p, "rt", encoding="utf-8").read().split("\n\n")):
-            if doc.strip():
-                yield f"{p.name.split('.')[0]}:{n}", doc
-
-
-def naver() -> Iterator[tuple[str, str]]:
-    with gzip.open(NAVER, "rb") as fh:
-        for line in fh:
-            r = orjson.loads(line)
-            yield r["id"], r["text"]
+chosun, ccby, naver = _texts(genres.chosun), _texts(genres.cc_by_prose), _texts(genres.naver_news)
 
 
 GENRES = {"threads": threads, "single": single, "own": own, "chosun": chosun, "ccby": ccby, "naver": naver}
