@@ -10,6 +10,7 @@ import pytest
 
 from malgeum import Document, Pipeline
 from malgeum import recipe as recipes
+from malgeum.recipe import build
 from malgeum.steps.spam_page import JudgeSpamPage
 
 TOTO_PAGE = """토토사이트 추천 순위 - 먹튀검증 끝난 메이저놀이터만 모았습니다
@@ -105,6 +106,12 @@ def test_a_casino_lobby_is_dropped_and_its_address_counts(default):
         "spam.page",
         "9 gambling terms and 9 sign-up or deposit calls in 119 characters, 1 gambling words in its address (ko)",
     )
+
+
+def test_the_address_is_read_from_the_url_field_the_user_names():
+    (step,) = build({"steps": [{"spam_page": {"url_field": "link"}}]})
+    doc = step.process(Document("t", LOBBY, {"link": "https://royal-casino77.example.com/lobby"}))
+    assert doc.dropped is not None and doc.dropped[2].endswith("1 gambling words in its address (ko)")
 
 
 def test_a_loan_promotion_page_is_dropped(default):

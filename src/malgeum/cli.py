@@ -23,11 +23,16 @@ def _clean(a: argparse.Namespace) -> int:
         recipe = recipes.set_param(recipe, "foreign", "keep", True)
     if a.by_language:
         recipe = recipes.route_by_language(recipe)
-    for flag, param, value in (("--templates", "path", a.templates), ("--url-field", "url_field", a.url_field)):
-        if value is not None:
-            if "templates" not in {k for k, _ in recipes.parse(recipe)}:
-                raise recipes.RecipeError(f"{flag} needs a recipe with a templates step")
-            recipe = recipes.set_param(recipe, "templates", param, value)
+    kinds = {k for k, _ in recipes.parse(recipe)}
+    if a.templates is not None:
+        if "templates" not in kinds:
+            raise recipes.RecipeError("--templates needs a recipe with a templates step")
+        recipe = recipes.set_param(recipe, "templates", "path", a.templates)
+    if a.url_field is not None:  # every step that reads a document's URL
+        if not kinds & {"templates", "spam_page"}:
+            raise recipes.RecipeError("--url-field needs a recipe with a templates or spam_page step")
+        for kind in kinds & {"templates", "spam_page"}:
+            recipe = recipes.set_param(recipe, kind, "url_field", a.url_field)
     stats = local.run(
         a.inputs,
         a.output,
@@ -220,7 +225,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--keep-foreign", action="store_true", help="keep blocks in another language (only score them)")
     c.add_argument(
         "--url-field",
-        help="meta field with each record's URL, whose host groups pages for the template step (default: url)",
+        help="meta field with each record's URL: its host groups pages for the template step, its words count for "
+        "spam_page (default: url)",
     )
     c.add_argument(
         "--templates",

@@ -110,19 +110,21 @@ class JudgeSpamPage(Step):
         langs: Sequence[str] = ("ko", "en"),
         mode: str = "filter",
         thresholds: dict[str, dict[str, Any]] | None = None,
+        url_field: str = "url",
         name: str | None = None,
     ) -> None:
         super().__init__(name)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.mode = mode
+        self.url_field = url_field
         # {lang or "*": {key: value}} laid over the language pack's values
         over = thresholds or {}
         packs = {lang: _Signals.load(lang, {**over.get("*", {}), **over.get(lang, {})}) for lang in langs}
         self._packs = {lang: s for lang, s in packs.items() if s is not None}
 
     def apply(self, doc: Document) -> None:
-        url = doc.meta.get("url")
+        url = doc.meta.get(self.url_field)
         url = url if isinstance(url, str) else None
         # each pack reads the page in its own language; the one that finds the most topic terms judges it
         best: tuple[str, _Signals, dict[str, Any]] | None = None
