@@ -108,8 +108,9 @@ def run(
     for step in steps:
         if isinstance(step, CutTemplates) and step.path is not None:  # a table learned elsewhere: its content counts
             try:
-                identity["templates"] = xxhash.xxh3_64_hexdigest(table_bytes(step.path))
-                load_table(step.path)
+                data = table_bytes(step.path)
+                load_table(step.path, data)
+                identity["templates"] = xxhash.xxh3_64_hexdigest(data)
             except ValueError as e:
                 raise recipes.RecipeError(f"step {step.name}: {e}") from e
     output.prepare(out, identity, recipes.dump(recipe), overwrite)

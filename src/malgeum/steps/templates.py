@@ -138,9 +138,10 @@ def table_bytes(path: str | Path) -> bytes:
     raise ValueError(f"no learned templates at {path} (expected templates.npy or a run's templates/ folder)")
 
 
-def load_table(path: str | Path) -> np.ndarray:
+def load_table(path: str | Path, data: bytes | None = None) -> np.ndarray:
+    """The table at `path` (its file's bytes, when the caller has read them already)."""
     try:
-        table = np.load(io.BytesIO(table_bytes(path)), allow_pickle=False)
+        table = np.load(io.BytesIO(table_bytes(path) if data is None else data), allow_pickle=False)
     except (OSError, EOFError) as e:
         raise ValueError(f"{path}: not a table of learned templates ({e})") from e
     if not isinstance(table, np.ndarray) or table.dtype != TABLE:
