@@ -9,7 +9,7 @@ import numpy as np
 
 from malgeum import storage
 from malgeum.document import Cut, Document
-from malgeum.lines import whole_line
+from malgeum.lines import non_overlapping, whole_line
 from malgeum.step import Step
 from malgeum.templates.learn import TABLE, Thresholds
 from malgeum.templates.shapes import CORPUS, MAX_SHAPE, head, host_of, host_seed, key, scoped, shape
@@ -110,22 +110,11 @@ class CutTemplates(Step):
                 why = f"on {count:,} of {pages:,} pages of the corpus"
                 cuts.append(Cut(*whole_line(text, s, e), "template.corpus", why))
         if cuts:
-            doc.apply_cuts(self.name, _disjoint(cuts))
+            doc.apply_cuts(self.name, non_overlapping(cuts))  # consecutive lines share a break
 
     def _counts(self, k: int) -> tuple[int, int]:
         row = self.table[int(np.searchsorted(self.table["key"], np.uint64(k)))]
         return int(row["count"]), int(row["pages"])
-
-
-def _disjoint(cuts: list[Cut]) -> list[Cut]:
-    """Whole-line cuts of consecutive lines can share a line break; the later one gives it up."""
-    out: list[Cut] = []
-    for c in cuts:
-        if out and c.start < out[-1].end:
-            c = c._replace(start=out[-1].end)
-        if c.start < c.end:
-            out.append(c)
-    return out
 
 
 def table_bytes(path: str | Path) -> bytes:
