@@ -3,6 +3,7 @@ shows that rule's cuts in place, and a hostile document is shown as text and run
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import socket
 import threading
@@ -144,6 +145,14 @@ def test_inspect_serves_the_same_report(run_out):
     else:
         raise AssertionError("inspect did not answer")
     assert "malgeum report" in page and "Inspector" in page
+    # DNS rebinding: a page of another name resolved to 127.0.0.1 gets nothing
+    for host, status in (("evil.example", 403), (f"evil.example:{port}", 403), (f"localhost:{port}", 200)):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/", headers={"Host": host})
+        resp = conn.getresponse()
+        assert resp.status == status, host
+        assert (b"malgeum report" in resp.read()) == (status == 200)
+        conn.close()
 
 
 def test_the_report_of_a_dedup_run_plots_its_clusters(tmp_path):

@@ -177,7 +177,7 @@ def test_rerun_skips_finished_shards_and_refuses_another_run(tmp_path, capsys):
     assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
     assert marker.stat().st_mtime_ns == mtime and _output_bytes(out) == before
     assert main(["clean", str(src), "-o", str(out), "-q", "--keep-foreign"]) == 2
-    assert "different run" in capsys.readouterr().err
+    assert "another run (another recipe)" in capsys.readouterr().err
 
 
 def test_explain_shows_cuts_in_place(tmp_path, capsys):

@@ -187,7 +187,7 @@ def _clean_shard(
                     if progress:
                         progress(reader.progress - sent_bytes, counts["input_records"] - sent_docs)
                         sent_bytes, sent_docs = reader.progress, counts["input_records"]
-            writer.commit()
+            written = writer.commit()
         except BaseException:
             writer.abort()
             raise
@@ -197,6 +197,7 @@ def _clean_shard(
     stats = {
         **counts,
         "shard": shard.describe(),
+        "files": written,
         "seconds": round(time.perf_counter() - t0, 6),
         "drop_reasons": drop_reasons,
         "quarantine_reasons": quarantine_reasons,

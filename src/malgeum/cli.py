@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 import orjson
@@ -12,7 +13,9 @@ import xxhash
 
 from malgeum import __version__
 from malgeum import recipe as recipes
+from malgeum.identity import InputChanged
 from malgeum.readers import Fields
+from malgeum.terminal import safe
 
 
 def _clean(a: argparse.Namespace) -> int:
@@ -84,6 +87,7 @@ def _dedup(a: argparse.Namespace) -> int:
         engine=a.engine,
         workers=a.workers,
         address=a.address,
+        overwrite=a.overwrite,
     )
     rules = stats["rules"]
     print(
@@ -117,7 +121,7 @@ def _explain(a: argparse.Namespace) -> int:
 
     found = explain.find(Path(a.output), a.id)
     if found is None:
-        print(f"no document with id {a.id!r} in {a.output}", file=sys.stderr)
+        print(safe(f"no document with id {a.id!r} in {a.output}"), file=sys.stderr)
         return 1
     colour = sys.stdout.isatty() if a.color == "auto" else a.color == "always"
     print(explain.render(found[1], colour=colour))
@@ -262,6 +266,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--engine", choices=("local", "ray"), default="local", help="one process here, or Ray")
     d.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
     d.add_argument("--workers", type=int, default=None, help="CPUs of the Ray cluster started here (default: all)")
+    d.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--text-field", default="text")
     d.add_argument("--id-field", default="id")
@@ -340,24 +345,27 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return a.func(a)
     except recipes.RecipeError as e:
-        print(f"malgeum: recipe error: {e}", file=sys.stderr)
+        print(safe(f"malgeum: recipe error: {e}"), file=sys.stderr)
         return 2
     except (FileNotFoundError, ValueError) as e:
-        print(f"malgeum: {e}", file=sys.stderr)
+        print(safe(f"malgeum: {e}"), file=sys.stderr)
         return 2
+    except InputChanged as e:  # the output is not that of one version of the input
+        print(safe(f"malgeum: {e}"), file=sys.stderr)
+        return 3
+    except BrokenExecutor:  # a worker killed (by the OOM killer, say): what is finished stays
+        print(
+            "malgeum: a worker process died (killed, or out of memory?). Finished shards are kept; "
+            "run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 4
     except BrokenPipeError:  # `malgeum explain OUT --id X | head`: the reader left early, nothing failed
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
         return 0
     except OSError as e:  # a full disk, a lost mount: what is finished stays, the same command resumes
-        print(f"malgeum: {e}. Finished shards are kept; run the same command again to resume.", file=sys.stderr)
+        print(safe(f"malgeum: {e}. Finished shards are kept; run the same command again to resume."), file=sys.stderr)
         return 4
-    except Exception as e:
-        from malgeum.output import OutputMismatch
-
-        if isinstance(e, OutputMismatch):
-            print(f"malgeum: {e}", file=sys.stderr)
-            return 2
-        raise
 
 
 if __name__ == "__main__":

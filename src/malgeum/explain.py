@@ -11,6 +11,7 @@ import orjson
 import pyarrow.parquet as pq
 
 from malgeum.document import Document, trace
+from malgeum.terminal import safe
 
 _RULE_COLOURS = ("31", "33", "35", "36", "34", "32")
 
@@ -34,24 +35,26 @@ def find(out: Path, doc_id: str) -> tuple[str, dict[str, Any]] | None:
 
 
 def render(record: dict[str, Any], colour: bool = True) -> str:
+    """The document with its cuts marked (struck through in colour on a terminal); every piece of its text, id
+    and reasons with control characters shown as escapes, so a crawled page cannot drive the terminal."""
     doc = Document.from_record(record)
     rules = sorted({e.rule for e in doc.edits})
     colours = {r: _RULE_COLOURS[i % len(_RULE_COLOURS)] for i, r in enumerate(rules)}
     parts = []
     for span in trace(doc.text, doc.edits):
         if span.edit is None:
-            parts.append(span.text)
+            parts.append(safe(span.text))
             continue
         e = span.edit
-        label = f"⟦{e.rule}"
-        body = span.text if not e.inserted else f"{span.text}→{e.inserted}"
+        label = f"⟦{safe(e.rule)}"
+        body = safe(span.text if not e.inserted else f"{span.text}→{e.inserted}")
         shown = f"{label}: {body}⟧"
         if colour:
             shown = f"\x1b[{colours[e.rule]};9m{label}: \x1b[29m{body}⟧\x1b[0m"
         parts.append(shown)
-    head = [f"id: {doc.id}"]
+    head = [f"id: {safe(doc.id)}"]
     if doc.dropped:
-        head.append(f"DROPPED by {doc.dropped[0]} ({doc.dropped[1]}): {doc.dropped[2]}")
-    head.append(f"{len(doc.edits)} edit(s); rules: {', '.join(rules) or '-'}")
-    legend = [f"  {r}: {next(e.reason for e in doc.edits if e.rule == r)}" for r in rules]
+        head.append(safe(f"DROPPED by {doc.dropped[0]} ({doc.dropped[1]}): {doc.dropped[2]}"))
+    head.append(safe(f"{len(doc.edits)} edit(s); rules: {', '.join(rules) or '-'}"))
+    legend = [safe(f"  {r}: {next(e.reason for e in doc.edits if e.rule == r)}") for r in rules]
     return "\n".join([*head, *legend, "-" * 60, "".join(parts)])

@@ -1,10 +1,12 @@
 """The output folder: its layout, the run's identity, per-shard completion markers and the final stats.
 
-OUT/run.json          what produced this folder (inputs, recipe, options); a resumed run must match
+OUT/run.json          what produced this folder (command, inputs with their fingerprints, recipe, options);
+                      a resumed run must match
+OUT/.lock             held by the run writing the folder
 OUT/recipe.yaml       the recipe actually used
 OUT/kept/part-N.*     cleaned documents          OUT/dropped/part-N.*   dropped documents + reason
 OUT/quarantine/part-N.jsonl.gz   input that could not be read (source file, line, error, raw input)
-OUT/stats/part-N.json per-shard counts; written last, it marks the shard complete
+OUT/stats/part-N.json per-shard counts and the files written; written last, it marks the shard complete
 OUT/stats/.part-N.lock held by the one worker writing shard N
 OUT/stats.json        the whole run: counts, balance, per-step stats
 OUT/templates/        what the template step learned (templates.jsonl to read, templates.npy to reuse, summary)
@@ -19,6 +21,7 @@ from typing import Any
 import orjson
 
 from malgeum import storage
+from malgeum.identity import Refused, differences, text
 from malgeum.step import StepStats
 from malgeum.storage import Location
 from malgeum.writers import atomic_write_bytes
@@ -26,47 +29,47 @@ from malgeum.writers import atomic_write_bytes
 SUBDIRS = ("kept", "dropped", "quarantine", "stats")
 
 
-class OutputMismatch(RuntimeError):
-    pass
+OutputMismatch = Refused  # the name earlier callers know
 
 
-def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str, overwrite: bool = False) -> None:
-    """Create OUT or check that it belongs to the same run (so resuming cannot mix two runs)."""
+def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str | None, overwrite: bool = False) -> None:
+    """Create OUT or check that it belongs to the same run (so resuming cannot mix two runs); with `overwrite`,
+    empty it of another run's output first."""
     run_file = storage.join(out, "run.json")
-    if not isinstance(out, Path):  # an object store: no folders, no temporary files
-        if storage.exists(run_file) and not overwrite:
-            if orjson.loads(storage.read_bytes(run_file)) != orjson.loads(orjson.dumps(identity)):
-                raise OutputMismatch(f"{out} holds the output of a different run: use a new output URL or --overwrite")
-        elif overwrite:
-            for sub in SUBDIRS:
-                storage.remove_tree(storage.join(out, sub))
-            storage.remove_tree(storage.join(out, "stats.json"))
-            storage.remove_tree(storage.join(out, "templates"))
-        storage.write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
-        storage.write_bytes(storage.join(out, "recipe.yaml"), recipe_yaml.encode())
-        return
-    assert isinstance(run_file, Path)
-    if run_file.exists() and not overwrite:
-        previous = orjson.loads(run_file.read_bytes())
-        if previous != orjson.loads(orjson.dumps(identity)):
-            raise OutputMismatch(
-                f"{out} holds the output of a different run (other input files, recipe or options). "
+    if storage.exists(run_file) and not overwrite:
+        why = differences(orjson.loads(storage.read_bytes(run_file)), identity)
+        if why:
+            raise Refused(
+                f"{text(str(out))} holds the output of another run ({'; '.join(why)}). "
                 "Use a new output folder, or --overwrite to start this one again."
             )
-    elif overwrite and out.exists():
+    if not isinstance(out, Path):  # an object store: no folders, no temporary files
+        if overwrite:
+            for sub in (*SUBDIRS, "index", "templates", "stats.json"):
+                storage.remove_tree(storage.join(out, sub))  # type: ignore[arg-type]
+        storage.write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
+        if recipe_yaml is not None:
+            storage.write_bytes(storage.join(out, "recipe.yaml"), recipe_yaml.encode())
+        return
+    if overwrite and out.exists():
         for sub in SUBDIRS:
             for f in sorted((out / sub).rglob("*"), reverse=True):  # files before their partition folders
                 f.rmdir() if f.is_dir() else f.unlink()
         (out / "stats.json").unlink(missing_ok=True)
-        shutil.rmtree(out / "templates", ignore_errors=True)  # what the template step learned of the old input
+        (out / "recipe.yaml").unlink(missing_ok=True)
+        for sub in ("templates", "index", "stage-clean"):  # what the template step or a dedup learned of the old input
+            shutil.rmtree(out / sub, ignore_errors=True)
     for sub in SUBDIRS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     # leftovers of a killed run: temporary files never become outputs
-    for sub in (*SUBDIRS, "templates"):
+    for sub in (*SUBDIRS, "templates", "index"):
         for tmp in (out / sub).rglob(".*.tmp"):
             tmp.unlink(missing_ok=True)
+    for tmp in out.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
     atomic_write_bytes(run_file, orjson.dumps(identity, option=orjson.OPT_INDENT_2))
-    atomic_write_bytes(out / "recipe.yaml", recipe_yaml.encode())
+    if recipe_yaml is not None:
+        atomic_write_bytes(out / "recipe.yaml", recipe_yaml.encode())
 
 
 def shard_stats_path(out: Location, shard_name: str) -> Location:
@@ -74,7 +77,23 @@ def shard_stats_path(out: Location, shard_name: str) -> Location:
 
 
 def is_done(out: Location, shard_name: str) -> bool:
-    return storage.exists(shard_stats_path(out, shard_name))
+    """Whether the shard is complete: its stats marker, and every file the marker lists, of the size it lists
+    (a kept file deleted or cut short since makes the shard be done again)."""
+    marker = shard_stats_path(out, shard_name)
+    if not storage.exists(marker):
+        return False
+    try:
+        listed = orjson.loads(storage.read_bytes(marker)).get("files", {})
+    except orjson.JSONDecodeError:
+        return False
+    for rel, size in listed.items():
+        path = storage.join(out, *rel.split("/"))
+        if isinstance(path, Path):
+            if not path.is_file() or path.stat().st_size != size:
+                return False
+        elif not storage.exists(path):
+            return False
+    return True
 
 
 def write_shard_stats(out: Path, shard_name: str, stats: dict[str, Any]) -> None:

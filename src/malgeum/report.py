@@ -283,6 +283,12 @@ def serve(out: Path, port: int = 8765, max_docs: int = MAX_DOCS) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            # a page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read what we serve:
+            # only requests addressed to this machine by its loopback names are answered
+            host = (self.headers.get("Host") or "").strip().lower()
+            if host not in allowed:
+                self.send_error(403, "unknown Host header")
+                return
             if self.path not in ("/", "/index.html", "/report.html"):
                 self.send_error(404)
                 return
@@ -295,7 +301,10 @@ def serve(out: Path, port: int = 8765, max_docs: int = MAX_DOCS) -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
+    allowed: set[str] = set()
     with ThreadingHTTPServer(("127.0.0.1", port), Handler) as httpd:
+        bound = httpd.server_address[1]
+        allowed.update(f"{name}:{bound}" for name in ("127.0.0.1", "localhost", "[::1]"))
         print(f"malgeum inspect: http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()

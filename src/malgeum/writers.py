@@ -126,9 +126,11 @@ class ShardWriter:
     def parts(self) -> list[_Part]:
         return [*self._kept.values(), self.dropped, self.quarantine]
 
-    def commit(self) -> None:
+    def commit(self) -> dict[str, int]:
+        """Publish every file; returns them (path under OUT -> bytes), for the shard's completion marker."""
         for p in self.parts:
             p.commit()
+        return {p.path.relative_to(self.out).as_posix(): p.path.stat().st_size for p in self.parts if p.count}
 
     def abort(self) -> None:
         for p in self.parts:

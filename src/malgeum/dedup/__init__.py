@@ -19,11 +19,12 @@ import numpy as np
 import orjson
 from tqdm import tqdm
 
+from malgeum import identity, outlock, output
 from malgeum.dedup.index import Spill, UnionFind, group_edges
 from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, cluster_sizes, frequent_keys, save_resolution
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.document import Document
-from malgeum.readers import Fields, ShardReader, plan
+from malgeum.readers import Fields, Shard, ShardReader, plan
 from malgeum.writers import atomic_write_bytes
 
 
@@ -69,6 +70,8 @@ def run(
     engine: str = "local",
     workers: int | None = None,
     address: str | None = None,
+    overwrite: bool = False,
+    owned: bool = False,
 ) -> dict[str, Any]:
     """Dedup `inputs` into `out`. With `against` (the `index/` of an earlier run), the new documents are
     compared with everything that index holds as well: those that duplicate earlier documents are dropped
@@ -76,22 +79,49 @@ def run(
 
     `engine="ray"` runs the same passes on Ray Data (keys per shard in tasks, grouping by Ray's hash shuffle,
     pass 2 per shard in tasks); only the connected components run on the driver.
+
+    OUT is locked and its identity checked as for `clean` (`overwrite` starts a folder of another run again);
+    `owned`: the caller (a clean whose recipe ends in dedup) holds OUT and has checked it.
     """
     settings.check()
-    if engine == "ray":
-        if against is not None:
-            raise ValueError("--against runs on the local engine: an index is extended in place, by one process")
-        from malgeum.engine.ray_dedup import run as ray_run
-
-        return ray_run(inputs, Path(out), settings, fields, workers, address, progress)
+    if engine == "ray" and against is not None:
+        raise ValueError("--against runs on the local engine: an index is extended in place, by one process")
     if against is not None and settings.keep != "first":
         raise ValueError(
             "adding to an earlier index keeps the first document of a cluster: documents an earlier run kept stay kept"
         )
-    t0 = time.perf_counter()
     out = Path(out)
-    index = start_index(out)
+    if not owned:
+        identity.check_overlap(out, inputs, {"--against": against})
     shards = plan(inputs)
+    if owned:
+        return _run(shards, out, settings, fields, against, progress, engine, workers, address)
+    against_meta = None if against is None else identity.fingerprint(str(Path(against) / "meta.json"))
+    this = identity.Run("dedup", inputs, shards, settings=asdict(settings), fields=asdict(fields), against=against_meta)
+    with outlock.hold(out):
+        output.prepare(out, this.as_json, None, overwrite)
+        stats = _run(shards, out, settings, fields, against, progress, engine, workers, address)
+        this.check_unchanged()
+    return stats
+
+
+def _run(
+    shards: list[Shard],
+    out: Path,
+    settings: DedupSettings,
+    fields: Fields,
+    against: str | Path | None,
+    progress: bool,
+    engine: str,
+    workers: int | None,
+    address: str | None,
+) -> dict[str, Any]:
+    if engine == "ray":
+        from malgeum.engine.ray_dedup import run as ray_run
+
+        return ray_run(shards, out, settings, fields, workers, address, progress)
+    t0 = time.perf_counter()
+    index = start_index(out)
     size = sum(s.size for s in shards)
     partitions = int(min(4096, max(16, size // (64 << 20))))
     n = 0

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import xxhash
 
-from malgeum import __version__, output, storage
+from malgeum import identity, outlock, output, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.progress import exit_with_parent, shard_bar
@@ -68,52 +68,108 @@ def run(
     A recipe that ends in `dedup` runs in two stages: the steps into `out/stage-clean/` (resumable as any
     run), then the corpus dedup of what they kept into `out/`, the first stage's drops and quarantine beside
     the second's, and one stats.json whose counts balance over both.
+
+    OUT is locked while the run writes it; an OUT that overlaps an input, or holds another run's output (other
+    inputs, a changed input file, another recipe or options), is refused (`identity.Refused`) unless
+    `overwrite`; an input that changes while it is read raises `identity.InputChanged` at the end.
     """
     t0 = time.perf_counter()
     out = storage.location(out)
     recipe = recipe if recipe is not None else recipes.load()
-    per_doc, dedup_params = recipes.split_corpus_stage(recipe)
-    if dedup_params is not None:
-        if not isinstance(out, Path):
-            raise recipes.RecipeError("dedup memory-maps its index: write a recipe ending in dedup to a local folder")
-        if fmt != "jsonl":
-            raise recipes.RecipeError("a recipe ending in dedup writes JSONL: drop --format parquet")
-        from malgeum.dedup import DedupSettings
-        from malgeum.dedup import run as dedup
-
-        stage = out / "stage-clean"
-        first = run(
-            inputs, stage, per_doc, workers, fmt, fields, overwrite, progress, chunk_bytes, engine, address, time_budget
-        )
-        second = dedup(
-            [str(stage / "kept")],
-            out,
-            DedupSettings(**dedup_params),
-            progress=progress,
-            engine=engine,
-            workers=workers,
-            address=address,
-        )
-        return _combine(out, stage, first, second, time.perf_counter() - t0)
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
+    templates = next((s.path for s in steps if isinstance(s, CutTemplates) and s.path is not None), None)
+    identity.check_overlap(out, inputs, {"--templates": templates})
     shards = plan(inputs, chunk_bytes)
-    identity = {
-        "malgeum": __version__,
-        "inputs": [i if storage.is_url(i) else str(Path(i).resolve()) for i in inputs],
-        "shards": [s.describe() for s in shards],
-        "recipe": recipe,
-        "format": fmt,
-        "fields": asdict(fields),
-    }
-    for step in steps:
-        if isinstance(step, CutTemplates) and step.path is not None:  # a table learned elsewhere: its content counts
-            try:
-                data = table_bytes(step.path)
-                load_table(step.path, data)
-                identity["templates"] = xxhash.xxh3_64_hexdigest(data)
-            except ValueError as e:
-                raise recipes.RecipeError(f"step {step.name}: {e}") from e
-    output.prepare(out, identity, recipes.dump(recipe), overwrite)
+    this = identity.Run(
+        "clean", inputs, shards, recipe=recipe, format=fmt, fields=asdict(fields), time_budget=time_budget
+    )
+    ident = this.as_json
+    if templates is not None:  # a table learned elsewhere: its content counts
+        try:
+            data = table_bytes(templates)
+            load_table(templates, data)
+            ident["templates"] = xxhash.xxh3_64_hexdigest(data)
+        except ValueError as e:
+            raise recipes.RecipeError(f"step templates: {e}") from e
+    per_doc, dedup_params = recipes.split_corpus_stage(recipe)
+    with outlock.hold(out):
+        output.prepare(out, ident, recipes.dump(recipe), overwrite)
+        if dedup_params is None:
+            stats = _run(shards, out, recipe, steps, workers, fmt, fields, progress, engine, address, time_budget, t0)
+        else:
+            stats = _run_with_dedup(
+                inputs,
+                out,
+                per_doc,
+                dedup_params,
+                workers,
+                fmt,
+                fields,
+                progress,
+                chunk_bytes,
+                engine,
+                address,
+                time_budget,
+                t0,
+            )
+        this.check_unchanged()
+    return stats
+
+
+def _run_with_dedup(
+    inputs: list[str],
+    out: Path | str,
+    per_doc: dict[str, Any],
+    dedup_params: dict[str, Any],
+    workers: int | None,
+    fmt: str,
+    fields: Fields,
+    progress: bool,
+    chunk_bytes: int,
+    engine: str,
+    address: str | None,
+    time_budget: float,
+    t0: float,
+) -> dict[str, Any]:
+    if not isinstance(out, Path):
+        raise recipes.RecipeError("dedup memory-maps its index: write a recipe ending in dedup to a local folder")
+    if fmt != "jsonl":
+        raise recipes.RecipeError("a recipe ending in dedup writes JSONL: drop --format parquet")
+    from malgeum.dedup import DedupSettings
+    from malgeum.dedup import run as dedup
+
+    stage = out / "stage-clean"
+    # the stage is this run's own: OUT's identity, checked above, covers it (a resumed run resumes it)
+    first = run(
+        inputs, stage, per_doc, workers, fmt, fields, False, progress, chunk_bytes, engine, address, time_budget
+    )
+    second = dedup(
+        [str(stage / "kept")],
+        out,
+        DedupSettings(**dedup_params),
+        progress=progress,
+        engine=engine,
+        workers=workers,
+        address=address,
+        owned=True,
+    )
+    return _combine(out, stage, first, second, time.perf_counter() - t0)
+
+
+def _run(
+    shards: list[Any],
+    out: Path | str,
+    recipe: dict[str, Any],
+    steps: list[Any],
+    workers: int | None,
+    fmt: str,
+    fields: Fields,
+    progress: bool,
+    engine: str,
+    address: str | None,
+    time_budget: float,
+    t0: float,
+) -> dict[str, Any]:
     todo = [s for s in shards if not output.is_done(out, s.name)]
     learning = template_params(recipe)
     workers = max(1, min(workers or os.cpu_count() or 1, len(shards) or 1))

@@ -30,7 +30,7 @@ from malgeum.dedup.index import UnionFind, group_edges, sort_groups
 from malgeum.dedup.resolve import Resolver, choose_keepers, cluster_sizes, frequent_keys, save_resolution
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.engine.ray_engine import connect
-from malgeum.readers import Fields, Shard, ShardReader, plan
+from malgeum.readers import Fields, Shard, ShardReader
 from malgeum.writers import atomic_write_bytes
 
 EXACT, BAND, LINE = 0, 1, 2
@@ -122,7 +122,7 @@ def _write(row: dict[str, Any], index: str, out: str, segments: list, settings: 
 
 
 def run(
-    inputs: list[str],
+    shards: list[Shard],
     out: Path,
     settings: DedupSettings,
     fields: Fields,
@@ -135,7 +135,6 @@ def run(
     t0 = time.perf_counter()
     connect(workers, address, progress)
     index = start_index(out)
-    shards = plan(inputs)
     cfg, fld = asdict(settings), asdict(fields)
     rows = [{"no": i, "shard": orjson.dumps(asdict(s)).decode()} for i, s in enumerate(shards)]
     one_each = {"override_num_blocks": max(1, len(rows))}
