@@ -3,6 +3,7 @@ and lost output files are detected, never mixed; nothing deletes an input or an 
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from test_crash_safety import _processes_with
 from test_run import _output_bytes, _synth, records, write_jsonl
 
+from malgeum import writers
 from malgeum.cli import main
 from malgeum.engine import local
 from malgeum.step import Step
@@ -256,3 +258,44 @@ def test_a_killed_worker_ends_the_run_with_exit_4_and_the_resume_hint(tmp_path):
     assert subprocess.run(cmd, timeout=300).returncode == 0
     local.run([str(src)], ref, workers=2, progress=False)
     assert _output_bytes(out) == _output_bytes(ref)
+
+
+def test_a_dedup_stopped_by_a_full_disk_leaves_no_temporary_file_and_reruns(tmp_path, monkeypatch, capsys):
+    src = _synth(tmp_path, 300, files=3)
+    ref, out = tmp_path / "ref", tmp_path / "d"
+    assert main(["dedup", str(src), "-o", str(ref), "-q"]) == 0
+    real_open = open
+    budget = {"bytes": 20_000}
+
+    class FullDisk:
+        def __init__(self, f) -> None:
+            self.f = f
+
+        def write(self, data) -> int:
+            budget["bytes"] -= len(data)
+            if budget["bytes"] < 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.f.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.f.close()
+
+    def small_disk_open(path, mode="r", *args, **kwargs):
+        f = real_open(path, mode, *args, **kwargs)
+        return FullDisk(f) if "w" in mode and str(path).endswith(".tmp") else f
+
+    monkeypatch.setattr(writers, "open", small_disk_open, raising=False)
+    assert main(["dedup", str(src), "-o", str(out), "-q"]) == 4
+    assert "No space left on device" in capsys.readouterr().err
+    assert not list(out.rglob(".*.tmp"))
+    monkeypatch.undo()
+    assert main(["dedup", str(src), "-o", str(out), "-q"]) == 0
+    assert {k: v for k, v in _output_bytes(out).items() if k.startswith(("kept", "dropped"))} == {
+        k: v for k, v in _output_bytes(ref).items() if k.startswith(("kept", "dropped"))
+    }

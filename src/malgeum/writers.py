@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 from pathlib import Path
@@ -19,11 +20,15 @@ _PARQUET_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("meta"
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk: no half file left behind under any name
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class _Part:
@@ -88,8 +93,16 @@ class _Part:
             os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
-        self.close()
-        self.tmp.unlink(missing_ok=True)
+        """Forget the file; closing may fail again (the disk that stopped the shard is still full)."""
+        try:
+            self.close()
+        except OSError:
+            for f in (self._raw, self._pq):
+                with contextlib.suppress(Exception):
+                    f.close()  # type: ignore[union-attr]
+            self._fh = self._raw = self._pq = None
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 class ShardWriter:
