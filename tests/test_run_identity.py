@@ -189,7 +189,8 @@ def test_a_second_run_on_a_folder_in_use_is_refused_and_touches_nothing(tmp_path
         assert main(["clean", str(src), "-o", str(out), "-q"]) == 2
         assert "being written by another malgeum run" in capsys.readouterr().err
         assert main(["dedup", str(src), "-o", str(out), "-q"]) == 2
-        assert tmp.read_bytes() == b"in progress"
+        assert main(["report", str(out)]) == 2  # the figures of a run half done would mislead
+        assert tmp.read_bytes() == b"in progress" and not (out / "report.html").exists()
     finally:
         holder.kill()
         holder.wait()

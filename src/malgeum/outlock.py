@@ -20,8 +20,9 @@ _held: dict[str, int] = {}  # resolved OUT -> how many holders in this process
 
 
 @contextlib.contextmanager
-def hold(out: storage.Location) -> Iterator[None]:
-    if not isinstance(out, Path):
+def hold(out: storage.Location, create: bool = True) -> Iterator[None]:
+    """Hold OUT's lock (creating OUT unless `create` is false: a folder that does not exist needs none)."""
+    if not isinstance(out, Path) or (not create and not out.is_dir()):
         yield
         return
     key = str(out.resolve())

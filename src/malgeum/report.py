@@ -21,9 +21,11 @@ from typing import Any
 
 import orjson
 
+from malgeum import outlock
 from malgeum.document import Document, trace
 from malgeum.explain import iter_records
 from malgeum.lid import detect
+from malgeum.writers import atomic_write_bytes
 
 MAX_DOCS = 3000  # documents embedded for the inspector (a sample: all of a big run would not open in 3 s)
 MAX_CHARS = 20_000  # of each embedded document's original text
@@ -270,8 +272,11 @@ def render(data: dict[str, Any]) -> str:
 
 
 def write(out: Path, dest: Path | None = None, max_docs: int = MAX_DOCS) -> Path:
+    """OUT/report.html (or `dest`), written whole; refused while a run is writing OUT (its figures would be
+    those of a run half done)."""
     dest = dest or out / "report.html"
-    dest.write_text(render(collect(out, max_docs)), encoding="utf-8")
+    with outlock.hold(out, create=False):
+        atomic_write_bytes(dest, render(collect(out, max_docs)).encode("utf-8"))
     return dest
 
 
