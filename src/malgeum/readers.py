@@ -11,9 +11,14 @@ content extracted here, so every step downstream sees text.
 from __future__ import annotations
 
 import base64
+import bz2
 import gzip
 import io
+import lzma
+import os
+import stat
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +32,17 @@ from malgeum import html, storage
 from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-COMPRESSIONS = (".gz", ".zst")
+COMPRESSIONS = (".gz", ".gzip", ".zst", ".bz2", ".xz")  # of a name in lower case: data.jsonl.GZ is gzip too
 CHUNK_BYTES = 8 * 1024 * 1024  # small enough that one plain file of a few tens of MB feeds every worker
 TEXT_FILES_PER_SHARD = 1000
-EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz or .zst compressed"
+EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz, .zst, .bz2 or .xz compressed"
+# the piece a line too long to hold is read through by, keeping none (a readline of n bytes briefly holds about
+# 3n, so pieces are small), and the piece lines are skipped by to reach a shard's range
+SKIP_BYTES = 64 << 10
+HEAD_BYTES = 1000  # of a record too large to read: what its quarantine entry keeps
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark, which some Windows tools write at the start of a file
+# what a broken compressed stream raises, by compression (gzip's BadGzipFile and bz2's are OSErrors)
+STREAM_ERRORS = (EOFError, OSError, zlib.error, zstandard.ZstdError, lzma.LZMAError)
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,10 @@ class Fields:
     id: str = "id"
     html: str | None = None  # records whose page is in this field: their text is extracted from it
     extractor: str = "resiliparse"  # or "trafilatura"
+    # a record (JSONL line, Parquet cell, .txt or .html file, WARC record) over this many bytes is quarantined
+    # unread: a record costs about five times its size in memory as it goes through the steps, so 128 MiB keeps a
+    # worker under about 1 GB, and no real web document comes near it (a 100 MB one is still read)
+    max_record_bytes: int = 128 * 1024 * 1024
 
 
 @dataclass
@@ -85,11 +101,16 @@ class Bad:
         return rec
 
 
-def _kind(path: Path) -> str | None:
-    name = path.name.lower()  # a URL's last part is its name too
-    for c in COMPRESSIONS:
-        if name.endswith(c):
-            name = name[: -len(c)]
+def _compression(path: str) -> str | None:
+    """The compression a file's name says (a suffix of COMPRESSIONS in any case), or None."""
+    name = path.lower()
+    return next((c for c in COMPRESSIONS if name.endswith(c)), None)
+
+
+def _kind(name: str) -> str | None:
+    name = name.lower()  # a URL's last part is its name too
+    if c := _compression(name):
+        name = name[: -len(c)]
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(".parquet"):
@@ -103,35 +124,178 @@ def _kind(path: Path) -> str | None:
     return None
 
 
+HIDDEN = "hidden (its name starts with a dot)"
+UNKNOWN = f"unknown type (expected {EXPECTED})"
+Found = tuple[str, tuple[str, ...], str, int]  # path or URL, its parts below the input argument, kind, size
+
+
 def discover(inputs: list[str]) -> list[tuple[str, str, str, int]]:
-    """(path or URL, path relative to its input argument, kind, size) of every readable input file, sorted."""
-    found = []
+    """(path or URL, name, kind, size) of every readable input file: input arguments in order, each sorted.
+
+    The name is what ids (`name:line`) and quarantine entries call the file; see `_names`. Inside a folder,
+    symbolic links are followed, each real file is read once, and files that are not read are listed by `skipped`.
+    """
+    return _survey(inputs)[0]
+
+
+def skipped(inputs: list[str]) -> list[tuple[str, str]]:
+    """(path, why) of what is inside the input folders and not read: hidden files and folders (listed once, not
+    their contents), files of an unknown type, broken links, second names of a file or folder already read, files
+    that are not regular files, folders that cannot be listed. Lists the inputs again, as `discover` does."""
+    return _survey(inputs)[1]
+
+
+def _survey(inputs: list[str]) -> tuple[list[tuple[str, str, str, int]], list[tuple[str, str]]]:
+    per_input: list[tuple[list[str], list[Found]]] = []  # (the argument's folder, as parts; its files)
+    skip: list[tuple[str, str]] = []
     for arg in inputs:
         if storage.is_url(arg):
             listed = storage.list_files(arg)
             single = len(listed) == 1 and listed[0][0].rstrip("/") == arg.rstrip("/")
+            files: list[Found] = []
             for url, rel, size in listed:
-                kind = _kind(Path(rel))
+                parts = tuple(rel.split("/"))
+                kind = _kind(parts[-1])
                 if single and kind is None:
                     raise ValueError(f"{arg}: unknown input type (expected {EXPECTED})")
-                if kind and not any(part.startswith(".") for part in rel.split("/")):
-                    found.append((url, rel, kind, size))
+                dot = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+                if dot is not None and not single:
+                    hidden = "/".join([arg.rstrip("/"), *parts[: dot + 1]])
+                    if not skip or skip[-1][0] != hidden:  # a hidden folder once (its files come together, sorted)
+                        skip.append((hidden, HIDDEN))
+                elif kind is None:
+                    skip.append((url, UNKNOWN))
+                else:
+                    files.append((url, parts, kind, size))
+            base = arg.rstrip("/")
+            per_input.append(((base.rsplit("/", 1)[0] if single else base).split("/"), files))
             continue
         p = Path(arg)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
-                    kind = _kind(f)
-                    if kind:
-                        found.append((str(f), str(f.relative_to(p)), kind, f.stat().st_size))
+            per_input.append((os.path.abspath(p).split(os.sep), _walk(p, skip)))
         elif p.is_file():
-            kind = _kind(p)
+            kind = _kind(p.name)
             if kind is None:
                 raise ValueError(f"{arg}: unknown input type (expected {EXPECTED})")
-            found.append((str(p), p.name, kind, p.stat().st_size))
+            per_input.append((os.path.abspath(p.parent).split(os.sep), [(str(p), (p.name,), kind, p.stat().st_size)]))
         else:
             raise FileNotFoundError(f"{arg}: no such file or directory")
-    return found
+    names = _names([(base, [parts for _, parts, _, _ in files]) for base, files in per_input])
+    found = [
+        (path, name, kind, size)
+        for (_, files), named in zip(per_input, names, strict=True)
+        for (path, _, kind, size), name in zip(files, named, strict=True)
+    ]
+    return found, skip
+
+
+def _text(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (Linux allows them) as `\\xff` escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _walk(folder: Path, skip: list[tuple[str, str]]) -> list[Found]:
+    """The files under `folder`, sorted, through symbolic links too. Each real file is read once and each folder
+    entered once (a link back to an ancestor is no loop): links are followed after the real tree is listed, so a
+    file reached both ways keeps its real name."""
+    found: list[Found] = []
+    seen: set[tuple[int, int]] = set()  # (device, inode) of the folders entered and the files found
+    links: list[tuple[Path, tuple[str, ...]]] = []
+
+    def new(st: os.stat_result) -> bool:
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    def add(path: Path, parts: tuple[str, ...], st: os.stat_result) -> None:
+        if not stat.S_ISREG(st.st_mode):
+            skip.append((_text(str(path)), "not a regular file"))
+        elif not new(st):
+            skip.append((_text(str(path)), "another name of a file already read"))
+        elif kind := _kind(path.name):
+            found.append((str(path), parts, kind, st.st_size))
+        else:
+            skip.append((_text(str(path)), UNKNOWN))
+
+    def enter(top: Path, top_parts: tuple[str, ...]) -> None:
+        stack = [(top, top_parts)]
+        while stack:
+            at, parts = stack.pop()
+            try:
+                with os.scandir(at) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as e:
+                skip.append((_text(str(at)), f"unreadable folder: {type(e).__name__}: {e.strerror}"))
+                continue
+            for e in entries:
+                path, sub = Path(e.path), (*parts, e.name)
+                try:
+                    if e.name.startswith("."):
+                        skip.append((_text(e.path), HIDDEN))
+                    elif e.is_symlink():
+                        links.append((path, sub))
+                    elif e.is_dir(follow_symlinks=False):
+                        if new(e.stat(follow_symlinks=False)):
+                            stack.append((path, sub))
+                        else:  # a bind mount of a folder already entered
+                            skip.append((_text(e.path), "another name of a folder already read"))
+                    else:
+                        add(path, sub, e.stat(follow_symlinks=False))
+                except OSError as err:
+                    skip.append((_text(e.path), f"unreadable: {type(err).__name__}: {err.strerror}"))
+
+    new(folder.stat())
+    enter(folder, ())
+    for path, parts in links:  # (grows as linked folders are entered)
+        try:
+            st = path.stat()
+        except OSError as e:
+            skip.append((_text(str(path)), f"broken symbolic link: {e.strerror}"))
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            add(path, parts, st)
+        elif new(st):
+            enter(path, parts)
+        else:
+            skip.append((_text(str(path)), "link to a folder already read"))
+    return sorted(found, key=lambda f: f[1])
+
+
+def _names(inputs: list[tuple[list[str], list[tuple[str, ...]]]]) -> list[list[str]]:
+    """The name of each input file in ids (`name:line`) and quarantine entries, unique across the input arguments.
+
+    `inputs`: per input argument, its folder (a file argument: the file's folder) and its files' paths below it,
+    as lists of parts. A file is named by its path relative to its input argument (a file argument: its own name),
+    as a run of that argument alone names it. Files whose names would be the same (`a/data.jsonl` and
+    `b/data.jsonl` of `malgeum clean a/ b/`) are named instead by their path relative to the folder that holds
+    every input argument (`a/data.jsonl`, `b/data.jsonl`); what is still the same then is one file given twice
+    (a folder and a folder inside it, say), named `data.jsonl#2` the second time: no input file has such a name,
+    as its type comes last. Bytes of a name that are not UTF-8 are written as `\\xff` escapes.
+    """
+    bases = [base for base, _ in inputs]
+    common = 0  # parts of the folder that holds every input argument
+    while bases and all(len(b) > common and b[common] == bases[0][common] for b in bases):
+        common += 1
+    full = [[_text("/".join([*base[common:], *parts])) for parts in files] for base, files in inputs]
+    names = [[_text("/".join(parts)) for parts in files] for _, files in inputs]
+    while True:  # each round names some files in full, and a full name is unique to its path: this ends
+        counts = Counter(n for named in names for n in named)
+        clash = [
+            (i, j) for i, named in enumerate(names) for j, n in enumerate(named) if counts[n] > 1 and n != full[i][j]
+        ]
+        if not clash:
+            break
+        for i, j in clash:
+            names[i][j] = full[i][j]
+    times: Counter[str] = Counter()
+    for named in names:
+        for j, n in enumerate(named):
+            times[n] += 1
+            if times[n] > 1:
+                named[j] = f"{n}#{times[n]}"
+    return names
 
 
 def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
@@ -155,7 +319,7 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             pages[kind].append((path, rel, size))
             continue
         flush_texts()
-        if kind == "jsonl" and not path.endswith(COMPRESSIONS) and size > chunk_bytes:
+        if kind == "jsonl" and not _compression(path) and size > chunk_bytes:
             for start, stop, first_line in _chunks(path, size, chunk_bytes):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
@@ -245,11 +409,39 @@ class _Zstd(io.RawIOBase):
 
 
 def _open_stream(path: str, counter: _Counting) -> BinaryIO:
-    if path.endswith(".gz"):
-        return gzip.GzipFile(fileobj=io.BufferedReader(counter))  # type: ignore[return-value]
-    if path.endswith(".zst"):
-        return io.BufferedReader(_Zstd(io.BufferedReader(counter)))  # type: ignore[arg-type,return-value]
-    return io.BufferedReader(counter)  # type: ignore[return-value]
+    """The file's bytes, decompressed as its name says."""
+    raw = io.BufferedReader(counter)
+    compression = _compression(path)
+    if compression in (".gz", ".gzip"):
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if compression == ".bz2":
+        return bz2.BZ2File(raw)  # type: ignore[return-value]
+    if compression == ".xz":
+        return lzma.LZMAFile(raw)  # type: ignore[return-value]
+    if compression == ".zst":
+        return io.BufferedReader(_Zstd(raw))  # type: ignore[arg-type,return-value]
+    return raw  # type: ignore[return-value]
+
+
+def _skip_line(stream: BinaryIO, read: int = 0) -> tuple[int, bool]:
+    """Reads through the rest of a line of which `read` bytes were read, a piece at a time, keeping none of it:
+    (the line's length in bytes, its line break included; whether it has one: the last line may not)."""
+    while piece := stream.readline(SKIP_BYTES):
+        read += len(piece)
+        if piece.endswith(b"\n"):
+            return read, True
+    return read, False
+
+
+def _head(data: bytes) -> str | bytes:
+    """The first bytes of a record too large to read, as text if they are UTF-8 (but for a character cut short)."""
+    head = data[:HEAD_BYTES]
+    for cut in range(4):
+        try:
+            return head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return head
 
 
 class ShardReader:
@@ -310,40 +502,52 @@ class ShardReader:
 
     def _jsonl(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
         s = self.shard
+        bound = self.fields.max_record_bytes
+        limit = bound + 1  # a line of the largest record, and its line break
         with storage.open_input(path) as raw_file:
             counter = _Counting(raw_file)  # type: ignore[arg-type]
             line_no = 0
-            compressed = path.endswith(COMPRESSIONS)
+            compressed = _compression(path) is not None
             if s.start > 0 and not compressed:
                 # the shard owns the lines that start inside [start, stop)
                 raw_file.seek(s.start - 1)
                 stream = io.BufferedReader(counter)
-                skipped = stream.readline()
                 line_no = s.first_line
-                pos = s.start - 1 + len(skipped)
+                pos = s.start - 1 + _skip_line(stream)[0]
             else:
                 stream = _open_stream(path, counter)
                 pos = 0
                 try:  # a part of a compressed file: decompress up to its range, counting lines for their numbers
-                    while pos < s.start and (line := stream.readline()):
+                    while pos < s.start and (line := stream.readline(SKIP_BYTES)):
                         line_no += 1
-                        pos += len(line)
-                except (EOFError, OSError, zlib.error, zstandard.ZstdError):
+                        pos += len(line) if line.endswith(b"\n") else _skip_line(stream, len(line))[0]
+                except STREAM_ERRORS:
                     return  # the file ends before this part: the part that holds the break reports it
             try:
                 while True:
                     if s.stop >= 0 and pos >= s.stop:
                         break
-                    line = stream.readline()
+                    line = stream.readline(limit)
                     if not line:
                         break
                     line_no += 1
-                    pos += len(line)
+                    size = len(line)
+                    too_large = size == limit and not line.endswith(b"\n")
+                    if too_large:  # read through, not kept: a line of gigabytes costs no memory
+                        size, broken = _skip_line(stream, size)
+                    pos += size
                     if s.start == 0 and s.stop < 0:
                         self.progress = counter.count
                     elif not compressed:  # (a part of a compressed file reports its bytes when it is done)
                         self.progress = pos - s.start
+                    if too_large:
+                        n = size - 1 if broken else size
+                        error = f"record larger than {bound} bytes: {n} bytes"
+                        yield line_no, Bad(rel, line_no, error, _head(line), {"bytes": n})
+                        continue
                     body = line.strip()
+                    if line_no == 1 and line.startswith(BOM):  # (only at the file's start)
+                        body = line[len(BOM) :].strip()
                     if not body:
                         continue
                     try:
@@ -352,7 +556,7 @@ class ShardReader:
                         yield line_no, Bad(rel, line_no, f"malformed JSON: {e}", body)
                         continue
                     yield line_no, self._document(rec, rel, line_no, body)
-            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as e:
+            except STREAM_ERRORS as e:
                 yield (
                     line_no + 1,
                     Bad(rel, line_no + 1, f"unreadable rest of file after line {line_no}: {type(e).__name__}: {e}"),
@@ -381,10 +585,24 @@ class ShardReader:
                 row += n
                 continue
             for rec in table.to_pylist():
-                yield row, self._document(rec, rel, row, rec)
+                yield row, self._oversized(rec, rel, row) or self._document(rec, rel, row, rec)
                 row += 1
             done += meta.row_group(rg).total_byte_size
             self.progress = done
+
+    def _oversized(self, rec: dict[str, Any], rel: str, row: int) -> Bad | None:
+        """A Parquet row with a text or bytes cell over the bound, as quarantine (the row group is in memory by
+        now, but the steps are spared its five-fold cost). Cheap: a string's bytes are counted only when its
+        length in characters, times four, is over the bound."""
+        bound = self.fields.max_record_bytes
+        for key, value in rec.items():
+            if isinstance(value, str | bytes) and len(value) * 4 > bound:
+                n = len(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value)
+                if n > bound:
+                    head = value[:HEAD_BYTES] if isinstance(value, str) else _head(value)
+                    error = f"record larger than {bound} bytes: {key!r} holds {n} bytes"
+                    return Bad(rel, row, error, head, {"bytes": n})
+        return None
 
     def _page(
         self, body: bytes, rel: str, line: int | None, declared: str | None, meta: dict[str, Any]
@@ -405,16 +623,25 @@ class ShardReader:
             meta["undecodable_chars"] = bad_bytes
         return Document(id=doc_id, text=text, meta=meta)
 
-    def _html(self, path: str, rel: str) -> Document | Bad:
+    def _whole(self, path: str, rel: str) -> bytes | Bad:
+        """A .txt or .html file's bytes, decompressed as its name says; no more than the bound is read."""
+        bound = self.fields.max_record_bytes
         with storage.open_input(path) as raw_file:
             counter = _Counting(raw_file)  # type: ignore[arg-type]
             try:
-                data = _open_stream(path, counter).read()  # the JSONL reader's decompression, cut files included
-            except (OSError, EOFError, zlib.error, zstandard.ZstdError) as e:
-                return Bad(rel, None, f"unreadable compressed file: {type(e).__name__}: {e}")
+                data = _open_stream(path, counter).read(bound + 1)  # the JSONL reader's decompression
+            except STREAM_ERRORS as e:
+                what = "compressed file" if _compression(path) else "file"
+                return Bad(rel, None, f"unreadable {what}: {type(e).__name__}: {e}")
             finally:
                 self.progress += counter.count
-        return self._page(data, rel, None, None, {"source": rel})
+        if len(data) > bound:
+            return Bad(rel, None, f"record larger than {bound} bytes: the file holds more", _head(data))
+        return data
+
+    def _html(self, path: str, rel: str) -> Document | Bad:
+        data = self._whole(path, rel)
+        return data if isinstance(data, Bad) else self._page(data, rel, None, None, {"source": rel})
 
     def _warc(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
         """Response and resource records; other record types (request, metadata, warcinfo) are not documents."""
@@ -422,17 +649,19 @@ class ShardReader:
 
         n = 0
         with storage.open_input(path, buffered=True) as f:  # FastWARC seeks: no counting wrapper
+            # FastWARC reads gzip itself (faster); other compressions are decompressed here
+            stream = f if _compression(path) in (None, ".gz", ".gzip") else _open_stream(path, _Counting(f))
             # FastWARC's own body decoding (auto_decode) ends the whole file at the first body it cannot decode,
             # without an error: bodies are decoded per record instead (html.http_body)
             records = ArchiveIterator(
-                f, record_types=WarcRecordType.response | WarcRecordType.resource, parse_http=True
+                stream, record_types=WarcRecordType.response | WarcRecordType.resource, parse_http=True
             )
             try:
                 for rec in records:
                     n += 1
                     self.progress = f.tell()
                     yield n, self._record(rec, rel, n)
-            except (OSError, ValueError, EOFError) as e:
+            except (ValueError, *STREAM_ERRORS) as e:
                 yield n + 1, Bad(rel, n + 1, f"unreadable rest of WARC file after record {n}: {type(e).__name__}: {e}")
             self.progress = f.tell()
 
@@ -448,6 +677,10 @@ class ShardReader:
             "source": rel,
         }
         content_type = rec.http_content_type if rec.is_http else h.get("Content-Type")
+        bound = self.fields.max_record_bytes
+        if rec.content_length > bound:  # not read: FastWARC skips the body it was not asked for
+            error = f"record larger than {bound} bytes: {rec.content_length} bytes"
+            return Bad(rel, n, error, None, {**meta, "bytes": rec.content_length})
         body = rec.reader.read()
         if len(body) < rec.content_length:
             return Bad(rel, n, f"truncated WARC record: {len(body)} of {rec.content_length} bytes", None, meta)
@@ -462,10 +695,11 @@ class ShardReader:
         return self._page(body, rel, n, rec.http_charset if rec.is_http else None, meta)
 
     def _text(self, path: str, rel: str) -> Document | Bad:
-        data = storage.read_bytes(storage.location(path))
-        self.progress += len(data)
+        data = self._whole(path, rel)
+        if isinstance(data, Bad):
+            return data
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # (a byte order mark at the start is not text)
         except UnicodeDecodeError as e:
             return Bad(rel, None, f"not UTF-8: {e}", data)
         return Document(id=rel, text=text, meta={"source": rel})
@@ -475,10 +709,12 @@ def _chunks(path: str, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, 
     """(start, stop, complete lines before the first line owned by the chunk) of a plain JSONL file.
 
     A chunk owns the lines that start inside [start, stop); counting line breaks once here keeps
-    generated ids (file:line) the same whether or not a file is split.
+    generated ids (file:line) the same whether or not a file is split. A chunk that owns no line (all of it inside
+    one long line) is left out, and a long line is read through once, in pieces, not once per chunk it covers.
     """
     lines = 0  # line breaks in [0, start - 1)
     pos = 0
+    end, broken = 0, False  # where the line holding byte start - 1 ends, and whether it ends in a line break
     with storage.open_input(path, buffered=True) as f:
         for start in range(0, size, chunk_bytes):
             stop = min(start + chunk_bytes, size)
@@ -489,7 +725,13 @@ def _chunks(path: str, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, 
                 block = f.read(min(start - 1 - pos, 1 << 24))
                 lines += block.count(b"\n")
                 pos += len(block)
-            f.seek(start - 1)
-            rest = f.readline()
-            f.seek(pos)
-            yield start, stop, lines + (1 if rest.endswith(b"\n") else 0)
+            if end <= start - 1:  # (else byte start - 1 is in the line found for an earlier chunk)
+                f.seek(start - 1)
+                end, broken = start - 1, False
+                while not broken and (block := f.read(SKIP_BYTES)):  # (an object store's files have no readline(n))
+                    cut = block.find(b"\n")
+                    broken = cut >= 0
+                    end += cut + 1 if broken else len(block)
+                f.seek(pos)
+            if broken and end < stop:
+                yield start, stop, lines + 1
