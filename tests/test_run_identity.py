@@ -300,3 +300,25 @@ def test_a_dedup_stopped_by_a_full_disk_leaves_no_temporary_file_and_reruns(tmp_
     assert {k: v for k, v in _output_bytes(out).items() if k.startswith(("kept", "dropped"))} == {
         k: v for k, v in _output_bytes(ref).items() if k.startswith(("kept", "dropped"))
     }
+
+
+def test_files_left_unread_are_listed_and_records_over_the_bound_quarantined(tmp_path, capsys):
+    src = _input(tmp_path)
+    (src / "notes.csv").write_text("a,b\n")
+    (src / ".hidden.jsonl").write_bytes(orjson.dumps({"id": "h", "text": STORY}) + b"\n")
+    write_jsonl(src / "big.jsonl", [{"id": "big", "text": "가" * 5000}])
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q", "--workers", "1", "--max-record-bytes", "4000"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped" in err and "notes.csv" in err and ".hidden.jsonl" in err
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert {Path(p).name for p, _ in stats["skipped_files"]} == {"notes.csv", ".hidden.jsonl"}
+    assert stats["quarantined"] == 1 and "record larger than" in next(iter(stats["quarantine_reasons"]))
+    d = tmp_path / "d"
+    assert main(["dedup", str(src), "-o", str(d), "-q", "--max-record-bytes", "4000"]) == 0
+    assert "notes.csv" in capsys.readouterr().err
+    dstats = orjson.loads((d / "stats.json").read_bytes())
+    assert len(dstats["skipped_files"]) == 2 and dstats["quarantined"] == 1 and dstats["balanced"]
+    with pytest.raises(SystemExit) as usage:  # argparse's exit for bad usage
+        main(["clean", str(src), "-o", str(out), "-q", "--max-record-bytes", "0"])
+    assert usage.value.code == 2

@@ -18,6 +18,19 @@ from malgeum.readers import Fields
 from malgeum.terminal import safe
 
 
+def _fields(a: argparse.Namespace) -> Fields:
+    return Fields(a.text_field, a.id_field, a.html_field, a.extractor, a.max_record_bytes)
+
+
+def _skipped(stats: dict, shown: int = 10) -> None:
+    """Files inside the input folders that were not read, on stderr (all of them are in stats.json)."""
+    skipped = stats.get("skipped_files", [])
+    for path, why in skipped[:shown]:
+        print(safe(f"malgeum: skipped {path}: {why}"), file=sys.stderr)
+    if len(skipped) > shown:
+        print(f"malgeum: ... and {len(skipped) - shown:,} more skipped (stats.json: skipped_files)", file=sys.stderr)
+
+
 def _clean(a: argparse.Namespace) -> int:
     from malgeum.engine import local
 
@@ -42,13 +55,14 @@ def _clean(a: argparse.Namespace) -> int:
         recipe,
         workers=a.workers,
         fmt=a.format,
-        fields=Fields(a.text_field, a.id_field, a.html_field, a.extractor),
+        fields=_fields(a),
         overwrite=a.overwrite,
         progress=not a.quiet,
         engine=a.engine,
         address=a.address,
         time_budget=a.time_budget,
     )
+    _skipped(stats)
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept ({stats['changed']:,} changed), "
         f"{stats['dropped']:,} dropped, {stats['quarantined']:,} quarantined"
@@ -81,7 +95,7 @@ def _dedup(a: argparse.Namespace) -> int:
         a.inputs,
         a.output,
         settings,
-        Fields(a.text_field, a.id_field, a.html_field, a.extractor),
+        _fields(a),
         against=a.against,
         progress=not a.quiet,
         engine=a.engine,
@@ -90,6 +104,7 @@ def _dedup(a: argparse.Namespace) -> int:
         overwrite=a.overwrite,
     )
     rules = stats["rules"]
+    _skipped(stats)
     print(
         f"{stats['input_records']:,} records: {stats['kept']:,} kept, "
         f"{rules.get('dedup.exact', {}).get('docs', 0):,} exact and {rules.get('dedup.near', {}).get('docs', 0):,} "
@@ -160,6 +175,12 @@ def _train_lm(a: argparse.Namespace) -> int:
     grams = sum(len(t[0]) for t in lm.tables)
     print(f"{a.output}: order {a.order}, {grams:,} n-grams, {Path(a.output).stat().st_size:,} bytes", file=sys.stderr)
     return 0
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {value!r}")
+    return int(value)
 
 
 def _orders(value: str) -> tuple[int, ...]:
@@ -331,6 +352,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _page_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-record-bytes",
+        type=_positive_int,
+        default=Fields.max_record_bytes,
+        metavar="BYTES",
+        help="a bigger record (JSONL line, file, WARC record, Parquet cell) is quarantined unread "
+        f"(default {Fields.max_record_bytes:,}: 128 MiB)",
+    )
     p.add_argument("--html-field", help="records hold a web page in this field: their text is its main content")
     p.add_argument(
         "--extractor",

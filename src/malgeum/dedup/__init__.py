@@ -24,7 +24,7 @@ from malgeum.dedup.index import Spill, UnionFind, group_edges
 from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, cluster_sizes, frequent_keys, save_resolution
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.document import Document
-from malgeum.readers import Fields, Shard, ShardReader, plan
+from malgeum.readers import Fields, Shard, ShardReader, plan, skipped
 from malgeum.writers import atomic_write_bytes
 
 
@@ -101,6 +101,8 @@ def run(
     with outlock.hold(out):
         output.prepare(out, this.as_json, None, overwrite)
         stats = _run(shards, out, settings, fields, against, progress, engine, workers, address)
+        stats["skipped_files"] = [list(x) for x in skipped(inputs)]
+        atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
         this.check_unchanged()
     return stats
 

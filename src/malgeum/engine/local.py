@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import xxhash
 
-from malgeum import identity, outlock, output, storage
+from malgeum import identity, outlock, output, readers, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.progress import exit_with_parent, shard_bar
@@ -95,7 +95,10 @@ def run(
     with outlock.hold(out):
         output.prepare(out, ident, recipes.dump(recipe), overwrite)
         if dedup_params is None:
-            stats = _run(shards, out, recipe, steps, workers, fmt, fields, progress, engine, address, time_budget, t0)
+            skipped = [list(x) for x in readers.skipped(inputs)]
+            stats = _run(
+                shards, out, recipe, steps, workers, fmt, fields, progress, engine, address, time_budget, t0, skipped
+            )
         else:
             stats = _run_with_dedup(
                 inputs,
@@ -169,6 +172,7 @@ def _run(
     address: str | None,
     time_budget: float,
     t0: float,
+    skipped: list[list[str]],
 ) -> dict[str, Any]:
     todo = [s for s in shards if not output.is_done(out, s.name)]
     learning = template_params(recipe)
@@ -191,7 +195,9 @@ def _run(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    extra = {"templates": templates_summary} if templates_summary is not None else None
+    extra: dict[str, Any] = {"skipped_files": skipped}
+    if templates_summary is not None:
+        extra["templates"] = templates_summary
     return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
 
 
