@@ -4,17 +4,22 @@ document exactly as it came or a quarantine entry that says why, in clean and in
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from collections import defaultdict
 from pathlib import Path
 
 import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
 from bad_inputs import STORY
 
+from malgeum import dedup
 from malgeum.document import Document
 from malgeum.engine import local
 from malgeum.explain import iter_records
 from malgeum.readers import Bad, Fields, ShardReader, plan
-from malgeum.records import MAX_META_DEPTH, bounded_repr
+from malgeum.records import MAX_META_DEPTH, bounded_repr, meta_problem
 
 LIGHT = {"steps": ["normalize_whitespace"]}  # what is read does not depend on the recipe
 
@@ -93,6 +98,127 @@ def test_quarantine_entries_are_writable_whatever_they_hold():
     for _ in range(100_000):
         very_deep = [very_deep]
     assert len(bounded_repr(very_deep)) < 1000  # no RecursionError at any depth
+
+
+# --- 3. Parquet columns JSON has no type for -------------------------------------------------------------------
+
+CYCLE = 146_097 * 86_400  # seconds in 400 Gregorian years: dates beyond Python's, counted exactly
+YEAR_20000 = (
+    int((datetime.datetime(9600, 1, 1, 12, 34, 56) - datetime.datetime(1970, 1, 1)).total_seconds()) + 26 * CYCLE
+)
+YEAR_MINUS_5000 = int((datetime.datetime(2200, 3, 1) - datetime.datetime(1970, 1, 1)).total_seconds()) - 18 * CYCLE
+
+
+def _typed_table() -> pa.Table:
+    ts = datetime.datetime(2024, 5, 1, 9, 30, 0, 250_000)
+    stamp = int((ts - datetime.datetime(1970, 1, 1)).total_seconds() * 1000)  # in ms
+    return pa.table(
+        {
+            "id": ["t1", "t2"],
+            "text": [STORY, STORY + " 둘째 줄이다."],
+            "ts_s": pa.array([YEAR_20000, YEAR_MINUS_5000], pa.timestamp("s")),  # stored by Parquet in ms
+            "ts_ms": pa.array([stamp, None], pa.timestamp("ms")),
+            "ts_us_utc": pa.array([stamp * 1000, 0], pa.timestamp("us", tz="UTC")),
+            "ts_ns_seoul": pa.array([stamp * 1_000_000 + 1, 0], pa.timestamp("ns", tz="Asia/Seoul")),
+            "day": pa.array([19844, -719162], pa.date32()),
+            "day64": pa.array([19844 * 86_400_000, 0], pa.date64()),
+            "clock": pa.array([34_200_250, 0], pa.time32("ms")),
+            "clock_ns": pa.array([34_200_000_000_001, 0], pa.time64("ns")),
+            "took": pa.array([90_500, -3_000], pa.duration("ms")),
+            "price": pa.array([decimal.Decimal("12.50"), decimal.Decimal("-0.07")], pa.decimal128(10, 2)),
+            "big": pa.array([decimal.Decimal("1" * 40), None], pa.decimal256(60, 0)),
+            "blob": pa.array([b"\x00\xffab", b""], pa.binary()),
+            "large_blob": pa.array([b"abc", None], pa.large_binary()),
+            "nested": pa.array(
+                [{"at": stamp, "raw": b"x", "tags": [stamp, None]}, None],
+                pa.struct([("at", pa.timestamp("ms")), ("raw", pa.binary()), ("tags", pa.list_(pa.timestamp("ms")))]),
+            ),
+            "stamps": pa.array([[YEAR_20000], []], pa.large_list(pa.timestamp("s"))),
+            "pairs": pa.array([[(b"k", 1)], None], pa.map_(pa.binary(), pa.duration("s"))),
+        }
+    )
+
+
+EXPECTED_META = {
+    "t1": {
+        "ts_s": "+20000-01-01T12:34:56.000",
+        "ts_ms": "2024-05-01T09:30:00.250",
+        "ts_us_utc": "2024-05-01T09:30:00.250000+00:00",
+        "ts_ns_seoul": "2024-05-01T18:30:00.250000001+09:00",
+        "day": "2024-05-01",
+        "day64": "2024-05-01",
+        "clock": "09:30:00.250",
+        "clock_ns": "09:30:00.000000001",
+        "took": "PT90.500S",
+        "price": "12.50",
+        "big": "1" * 40,
+        "blob": "AP9hYg==",
+        "large_blob": "YWJj",
+        "nested": {
+            "at": "2024-05-01T09:30:00.250",
+            "raw": "eA==",
+            "tags": ["2024-05-01T09:30:00.250", None],
+        },
+        "stamps": ["+20000-01-01T12:34:56.000"],
+        "pairs": [["aw==", "PT1S"]],
+    },
+    "t2": {
+        "ts_s": "-5000-03-01T00:00:00.000",
+        "ts_ms": None,
+        "ts_us_utc": "1970-01-01T00:00:00.000000+00:00",
+        "ts_ns_seoul": "1970-01-01T09:00:00.000000000+09:00",
+        "day": "0001-01-01",
+        "day64": "1970-01-01",
+        "clock": "00:00:00.000",
+        "clock_ns": "00:00:00.000000000",
+        "took": "-PT3.000S",
+        "price": "-0.07",
+        "big": None,
+        "blob": "",
+        "large_blob": None,
+        "nested": None,
+        "stamps": [],
+        "pairs": None,
+    },
+}
+
+
+def test_parquet_columns_json_has_no_type_for_become_strings(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pq.write_table(_typed_table(), folder / "typed.parquet")
+    stats, quarantine, docs = _clean(folder, tmp_path / "out")
+    assert not quarantine and stats["kept"] == 2
+    for rid, expected in EXPECTED_META.items():
+        meta = docs[rid]["meta"]
+        assert {k: meta[k] for k in expected} == expected
+    # dedup reads the same (it crashed on timestamp[ns], read as pandas Timestamps)
+    d = dedup.run([str(folder)], tmp_path / "dedup")
+    assert d["balanced"] and d["kept"] + d["dropped"] == 2 and d["quarantined"] == 0
+
+
+def test_parquet_values_that_cannot_be_read_send_their_row_to_quarantine(tmp_path):
+    table = pa.table(
+        {
+            "id": ["i1", "i2", "i3"],
+            # a text column of timestamps: the text is not converted, and year 20000 is beyond Python's dates
+            "text": pa.array([YEAR_20000, None, 0], pa.timestamp("s")),
+        }
+    )
+    pq.write_table(table, tmp_path / "odd.parquet")
+    got = _read(tmp_path / "odd.parquet")
+    assert [(b.line, b.error) for b in got if isinstance(b, Bad)] == [
+        (0, "column 'text' of type timestamp[ms] cannot be read: OverflowError: date value out of range"),
+        (1, "missing text field 'text'"),
+        (2, "text field 'text' is a datetime, not a string"),
+    ]
+    assert got[0].raw == {"id": "i1", "text": None}  # what could be read of the row
+    # a value JSON has no form for (Parquet stores none such, other readers might): named with its field
+    why = meta_problem({"url": "https://example.org", "span": pa.scalar(pa.MonthDayNano([1, 2, 3])).as_py()})
+    assert (
+        why
+        == "meta field 'span' holds a MonthDayNano, which JSON cannot hold: Type is not JSON serializable: MonthDayNano"
+    )
 
 
 # --- 4. a meta that is not an object; 5. an integer id beyond 64 bits ------------------------------------------

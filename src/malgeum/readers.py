@@ -399,8 +399,8 @@ class ShardReader:
                 )
                 row += n
                 continue
-            for rec in table.to_pylist():
-                yield row, self._document(rec, rel, row, rec)
+            for rec, why in records.rows(table, self.fields.html or self.fields.text):
+                yield row, Bad(rel, row, why, rec) if why else self._document(rec, rel, row, rec)
                 row += 1
             done += meta.row_group(rg).total_byte_size
             self.progress = done
