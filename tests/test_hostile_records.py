@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import os
 from collections import defaultdict
 from pathlib import Path
 
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
-from bad_inputs import STORY
+import pytest
+from bad_inputs import STORY, write
 
 from malgeum import dedup
 from malgeum.document import Document
@@ -253,3 +255,62 @@ def test_an_integer_id_beyond_64_bits_keeps_every_digit(tmp_path):
     got = _read(tmp_path / "ids.jsonl")
     assert [g.id for g in got[:3]] == ["123456789012345678901234567890", "-9223372036854775809", "18446744073709551615"]
     assert [g.error for g in got[3:]] == ["id field 'id' is a float, not a string or number"] * 2
+
+
+# --- 2. dedup accounts for every bad record as clean does ------------------------------------------------------
+
+
+def _hostile(folder: Path) -> None:
+    """This file's hostile records, beside the bad-input suite."""
+    deep = _deep_meta_line(1000, "deep") + b"}" * 1000 + b"\n"
+    (folder / "hostile.jsonl").write_bytes(
+        deep
+        + b'{"id": 123456789012345678901234567890, "text": "' + STORY.encode() + b' (big id)"}\n'
+        + _line({"id": "listmeta", "text": STORY + " (list meta)", "meta": [1, 2]})
+    )  # fmt: skip
+    pq.write_table(_typed_table(), folder / "typed.parquet")
+    table = pa.table({"id": ["x"], "text": pa.array([YEAR_20000], pa.timestamp("s"))})
+    pq.write_table(table, folder / "odd_text.parquet")
+
+
+READING = ("timeout", "step ", "unwritable as JSON")  # reasons of clean's steps and writing, not of reading
+
+
+def test_dedup_quarantines_what_clean_does_and_balances(tmp_path):
+    folder = tmp_path / "bad"
+    write(folder)
+    _hostile(folder)
+    _, clean_q, _ = _clean(folder, tmp_path / "clean")
+    stats = dedup.run([str(folder)], tmp_path / "dedup")
+    assert stats["balanced"]
+    assert stats["input_records"] == stats["kept"] + stats["dropped"] + stats["quarantined"]
+    dedup_q = {(r["source"], r["line"], r["error"]) for _, r in iter_records(tmp_path / "dedup", ("quarantine",))}
+    read_q = {(r["source"], r["line"], r["error"]) for rs in clean_q.values() for r in rs}
+    assert not [e for e in read_q if e[2].startswith(READING)]
+    assert read_q == dedup_q
+    assert ("hostile.jsonl", 1, f"meta too deep: nested 1000 levels, over the depth limit of {MAX_META_DEPTH} "
+            "that JSON output holds") in dedup_q  # fmt: skip
+    written = {r["id"] for _, r in iter_records(tmp_path / "dedup")}
+    assert {"123456789012345678901234567890", "listmeta", "t1", "t2"} <= written
+
+
+@pytest.mark.skipif(os.uname().sysname != "Linux", reason="file names of any bytes")
+def test_dedup_passes_agree_on_a_document_json_cannot_hold(tmp_path):
+    """A file name that is not UTF-8 makes an id with a lone surrogate: clean quarantines it when writing, and
+    dedup's two passes both count it out, so that the documents after it keep their ordinals."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_bytes(_line({"id": "first", "text": STORY}))
+    with open(os.path.join(os.fsencode(folder), b"b\xff.txt"), "wb") as f:
+        f.write("다른 이야기다. 이 문서는 파일 이름이 UTF-8이 아니다.".encode())
+    (folder / "c.jsonl").write_bytes(_line({"id": "copy", "text": STORY}) + _line({"id": "own", "text": "딴 글."}))
+    stats = dedup.run([str(folder)], tmp_path / "out")
+    assert stats["balanced"] and (stats["kept"], stats["dropped"], stats["quarantined"]) == (2, 1, 1)
+    got = {r["id"]: (sub, r) for sub, r in iter_records(tmp_path / "out")}
+    assert (
+        got["copy"][0] == "dropped"
+        and got["copy"][1]["meta"]["malgeum"]["dropped"]["reason"] == "the same text as first"
+    )
+    assert got["own"][0] == "kept"
+    (q,) = [r for _, r in iter_records(tmp_path / "out", ("quarantine",))]
+    assert q["error"].startswith("unwritable as JSON: str is not valid UTF-8")
