@@ -314,3 +314,14 @@ def test_dedup_passes_agree_on_a_document_json_cannot_hold(tmp_path):
     assert got["own"][0] == "kept"
     (q,) = [r for _, r in iter_records(tmp_path / "out", ("quarantine",))]
     assert q["error"].startswith("unwritable as JSON: str is not valid UTF-8")
+
+
+def test_dedup_keeps_a_malgeum_meta_that_is_not_malgeums_as_plain_meta(tmp_path):
+    """An input's `malgeum` field is read as the edits of an earlier run; one that is not (edits without
+    offsets) stays the input's meta instead of stopping the run."""
+    bogus = {"id": "x", "text": STORY, "meta": {"malgeum": {"edits": [{"rule": "made up"}]}}}
+    (tmp_path / "in.jsonl").write_bytes(_line(bogus))
+    stats = dedup.run([str(tmp_path / "in.jsonl")], tmp_path / "out")
+    assert stats["balanced"] and stats["kept"] == 1
+    ((_, r),) = list(iter_records(tmp_path / "out"))
+    assert r["meta"]["malgeum_input"] == {"edits": [{"rule": "made up"}]} and r["meta"]["malgeum"]["edits"] == []
