@@ -4,10 +4,12 @@
   levels deep but writes only 254, and the outputs wrap meta in up to two more (a record, a quarantine entry's
   `raw`). Refused at read time, every command (clean, dedup) and every rerun decides the same.
 - Parquet columns of types JSON has no value for become strings when read, a whole column at a time, inside
-  struct, list and map columns too: timestamps, dates and times as ISO 8601 (`2024-05-01T09:30:00.250`; a
-  timestamp with a time zone in its local time with the offset, `+09:00`; years outside 0000-9999 with a sign,
-  `+20000-01-01`, `-5000-03-01`, so nothing is out of range), durations as ISO 8601 seconds (`PT90.5S`, `-PT3S`),
-  decimals as their exact digits (`12.50`), binary values as base64. A column with none of these is not touched.
+  struct, list and map columns too: timestamps, dates and times as ISO 8601 with the digits of their unit
+  (`2024-05-01T09:30:00.250` in ms; a timestamp with a time zone in its local time with the offset, `+09:00`, by
+  Arrow's zone rules, whose daylight saving ends in 2037: later instants are exact, their offset standard time;
+  years outside 0000-9999 with a sign, `+20000-01-01`, `-5000-03-01`, so nothing is out of range), durations as
+  ISO 8601 seconds (`PT90.500S`, `-PT3S`), decimals as their exact digits (`12.50`), binary values as base64
+  (not marked in meta: the file's schema says which columns were binary). Other columns are not touched.
 """
 
 from __future__ import annotations
