@@ -81,11 +81,15 @@ def _pipeline(recipe_json: str) -> Pipeline:
 
 
 def _quarantine(writer: ShardWriter, bad: Bad) -> None:
-    """Quarantine `bad`; input that JSON cannot hold (nested too deeply) is kept as its Python text instead."""
+    """Quarantine `bad`. Its entry is always writable (`Bad.to_record`); should one not be, its input is kept as
+    Python text, bounded so that no depth makes that fail too."""
     try:
         writer.quarantine.write(bad.to_record())
     except orjson.JSONEncodeError:
-        writer.quarantine.write(replace(bad, raw=repr(bad.raw)).to_record())
+        from malgeum.records import bounded_repr  # (the path no entry should take)
+
+        text = {k: bounded_repr(v) for k, v in bad.extra.items()}
+        writer.quarantine.write(replace(bad, raw=bounded_repr(bad.raw), extra=text).to_record())
 
 
 def _reason_key(text: str) -> str:
@@ -167,7 +171,7 @@ def _clean_shard(
                         quarantine(Bad(where, line, str(e), raw), f"step {e.step} failed")
                         continue
                     except orjson.JSONEncodeError as e:
-                        why = f"unwritable as JSON: {e} (meta nested too deeply?)"
+                        why = f"unwritable as JSON: {e}"
                         quarantine(Bad(where, line, why, raw), "unwritable as JSON")
                         continue
                     counts["chars_in"] += n_in

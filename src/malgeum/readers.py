@@ -28,7 +28,7 @@ import orjson
 import pyarrow.parquet as pq
 import zstandard
 
-from malgeum import html, storage
+from malgeum import html, records, storage
 from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -89,15 +89,26 @@ class Bad:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
+        """The quarantine entry, which JSON always holds: bytes that are not UTF-8 as base64 (`raw_b64`), and
+        what JSON cannot hold (a decoded row nested too deeply) as its Python text, deep levels cut to "..."."""
         rec: dict[str, Any] = {"source": self.source, "line": self.line, "error": self.error}
         if isinstance(self.raw, bytes):
             try:
                 rec["raw"] = self.raw.decode("utf-8")
             except UnicodeDecodeError:
                 rec["raw_b64"] = base64.b64encode(self.raw).decode("ascii")
+        elif isinstance(self.raw, str):
+            rec["raw"] = self.raw
         elif self.raw is not None:
-            rec["raw"] = self.raw if isinstance(self.raw, str) else orjson.loads(orjson.dumps(self.raw, default=str))
+            try:
+                rec["raw"] = orjson.loads(orjson.dumps(self.raw, default=str))
+            except orjson.JSONEncodeError:
+                rec["raw"] = records.bounded_repr(self.raw)
         rec.update(self.extra)
+        try:
+            orjson.dumps(rec)
+        except orjson.JSONEncodeError:  # (the rare entry: a quarantine holds few) too deep, or lone surrogates
+            rec = {k: v if records.writable(v) else records.bounded_repr(v) for k, v in rec.items()}
         return rec
 
 
@@ -468,6 +479,9 @@ class ShardReader:
 
     # --- builders -----------------------------------------------------------------------------------------
     def _document(self, rec: Any, rel: str, line: int, raw: Any) -> Document | Bad:
+        """A document of a decoded record. Every field but text and id goes to meta; a `meta` field that is an
+        object is merged into it, any other `meta` value (a list, a string, a number) is kept as meta["meta"].
+        An integer id too large for 64 bits (which orjson reads as a float) is kept as its exact digits."""
         f = self.fields
         if not isinstance(rec, dict):
             return Bad(rel, line, f"record is a JSON {type(rec).__name__}, not an object", raw)
@@ -483,14 +497,19 @@ class ShardReader:
                 raw,
             )
         rid = rec.get(f.id)
+        if isinstance(rid, float) and isinstance(raw, bytes):
+            rid = records.exact_int(raw, f.id, rid)
         if rid is None or rid == "":
             rid = f"{rel}:{line}"
         elif not isinstance(rid, str | int):
             return Bad(rel, line, f"id field {f.id!r} is a {type(rid).__name__}, not a string or number", raw)
-        meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-        meta = {**meta, **{k: v for k, v in rec.items() if k not in (f.text, f.id, f.html, "meta")}}
+        meta = {k: v for k, v in rec.items() if k not in (f.text, f.id, f.html, "meta")}
+        if (given := rec.get("meta")) is not None:
+            meta = {**given, **meta} if isinstance(given, dict) else {"meta": given, **meta}
         if "malgeum" in meta:
             meta["malgeum_input"] = meta.pop("malgeum")
+        if why := records.meta_problem(meta):
+            return Bad(rel, line, why, raw)
         if f.html:
             url = meta.get("url") or meta.get("link")
             try:
@@ -584,8 +603,11 @@ class ShardReader:
                 )
                 row += n
                 continue
-            for rec in table.to_pylist():
-                yield row, self._oversized(rec, rel, row) or self._document(rec, rel, row, rec)
+            for rec, why in records.rows(table, self.fields.html or self.fields.text):
+                if why:
+                    yield row, Bad(rel, row, why, rec)
+                else:
+                    yield row, self._oversized(rec, rel, row) or self._document(rec, rel, row, rec)
                 row += 1
             done += meta.row_group(rg).total_byte_size
             self.progress = done

@@ -12,7 +12,7 @@ import numpy as np
 import orjson
 
 from malgeum import output
-from malgeum.dedup.segments import Columns
+from malgeum.dedup.segments import Columns, records
 from malgeum.dedup.shingles import line_keys
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
@@ -101,7 +101,7 @@ class Resolver:
         writer = ShardWriter(out, shard.name)
         partition = hive_partition(shard.rels[0])
         try:
-            for _, item in ShardReader(shard, fields):
+            for _, item in records(ShardReader(shard, fields)):  # the documents pass 1 numbered
                 counts["input_records"] += 1
                 if isinstance(item, Bad):
                     writer.quarantine.write(item.to_record())
@@ -181,9 +181,13 @@ def add_up(parts: list[tuple[dict[str, int], dict[str, dict[str, int]]]]) -> tup
 
 def from_input(doc: Document) -> Document:
     """A record that is already malgeum output keeps its edits, so that its input can still be restored."""
-    earlier = doc.meta.pop("malgeum_input", None)
+    earlier = doc.meta.get("malgeum_input")
     if isinstance(earlier, dict):
-        return Document.from_record({"id": doc.id, "text": doc.text, "meta": {**doc.meta, "malgeum": earlier}})
+        meta = {k: v for k, v in doc.meta.items() if k != "malgeum_input"}
+        try:
+            return Document.from_record({"id": doc.id, "text": doc.text, "meta": {**meta, "malgeum": earlier}})
+        except (KeyError, TypeError, ValueError, AttributeError):  # not malgeum's: kept as the input's meta
+            pass
     return doc
 
 

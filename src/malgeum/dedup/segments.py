@@ -50,10 +50,26 @@ class BatchKeys:
     values: bytes  # keep: meta:<field>, one JSON value per document
 
 
+def records(reader: ShardReader) -> Iterator[tuple[int | None, Document | Bad]]:
+    """A shard's records as both passes see them, so that they agree on which are documents (their ordinals):
+    what the reader could not read is bad, and so is a document JSON cannot hold (an id or meta with a lone
+    surrogate, from a file name that is not UTF-8), which clean quarantines too when it writes it. Texts are
+    not looked at: every reader decodes them strictly or with replacement characters, never to surrogates."""
+    rels = reader.shard.rels
+    for line, item in reader:
+        if not isinstance(item, Bad):
+            try:
+                orjson.dumps((item.id, item.meta))
+            except orjson.JSONEncodeError as e:
+                raw = {"id": item.id, "text": item.text, "meta": item.meta}
+                item = Bad(rels[0] if len(rels) == 1 else item.id, line, f"unwritable as JSON: {e}", raw)
+        yield line, item
+
+
 def document_batches(reader: ShardReader, size: int) -> Iterator[list[Document]]:
-    """A shard's readable documents, `size` at a time; bad records are left to pass 2, which quarantines them."""
+    """A shard's documents, `size` at a time; bad records are left to pass 2, which quarantines them."""
     batch: list[Document] = []
-    for _, item in reader:
+    for _, item in records(reader):
         if not isinstance(item, Bad):
             batch.append(item)
             if len(batch) >= size:
