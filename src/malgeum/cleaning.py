@@ -9,9 +9,7 @@ import fcntl
 import os
 import re
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from malgeum import output, storage
+from malgeum import limits, output, storage
 from malgeum.pipeline import Pipeline, StepFailed
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.writers import ShardWriter
@@ -34,43 +32,6 @@ class Settings:
     fmt: str = "jsonl"
     fields: Fields = Fields()
     budget: float = 60.0  # seconds one document may take in the steps; 0: no limit
-
-
-class DocTimeout(BaseException):
-    """Raised into a step by the budget's alarm; not an Exception, so no step's error handling swallows it."""
-
-
-class _Budget:
-    """A per-document time limit from SIGALRM: the alarm interrupts Python code and regex matching alike.
-    Signals reach only a process's main thread; elsewhere (some Ray set-ups) documents have no limit."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.on = (
-            bool(seconds) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        )
-        self._old: Any = None
-
-    def __enter__(self) -> _Budget:
-        if self.on:
-            self._old = signal.signal(signal.SIGALRM, self._ring)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.on:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._old)
-
-    def _ring(self, signum: int, frame: Any) -> None:
-        raise DocTimeout
-
-    def start(self) -> None:
-        if self.on:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def stop(self) -> None:
-        if self.on:
-            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @cache
@@ -133,7 +94,7 @@ def _clean_shard(
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
     writer = ShardWriter(out, shard.name, settings.fmt)
-    reader = ShardReader(shard, settings.fields)
+    reader = ShardReader(shard, settings.fields, page_seconds=settings.budget)
     counts = dict.fromkeys(output.COUNTS, 0)
     drop_reasons: dict[str, int] = {}
     quarantine_reasons: dict[str, int] = {}
@@ -146,55 +107,51 @@ def _clean_shard(
         quarantine_reasons[key] = quarantine_reasons.get(key, 0) + 1
         counts["quarantined"] += 1
 
-    with _Budget(settings.budget) as budget:
-        try:
-            for line, item in reader:
-                counts["input_records"] += 1
-                if isinstance(item, Bad):
-                    quarantine(item, _reason_key(item.error))
+    try:
+        for line, item in reader:
+            counts["input_records"] += 1
+            if isinstance(item, Bad):
+                quarantine(item, _reason_key(item.error))
+            else:
+                original, meta, n_in = item.text, dict(item.meta), len(item.text)
+                where = shard.rels[0] if len(shard.rels) == 1 else item.id
+                raw = {"id": item.id, "text": original, "meta": meta}
+                try:
+                    with limits.time_limit(settings.budget):
+                        doc = pipeline.process(item)
+                    (writer.dropped if doc.dropped else writer.kept(doc.partition)).write(doc.to_record())
+                except limits.OverTime:
+                    why = f"timeout: over {settings.budget:g} s in step {pipeline.current!r}"
+                    quarantine(Bad(where, line, why, raw), "timeout")
+                    continue
+                except StepFailed as e:
+                    quarantine(Bad(where, line, str(e), raw), f"step {e.step} failed")
+                    continue
+                except orjson.JSONEncodeError as e:
+                    why = f"unwritable as JSON: {e}"
+                    quarantine(Bad(where, line, why, raw), "unwritable as JSON")
+                    continue
+                counts["chars_in"] += n_in
+                if doc.dropped:
+                    counts["dropped"] += 1
+                    drop_reasons[doc.dropped[1]] = drop_reasons.get(doc.dropped[1], 0) + 1
                 else:
-                    original, meta, n_in = item.text, dict(item.meta), len(item.text)
-                    where = shard.rels[0] if len(shard.rels) == 1 else item.id
-                    raw = {"id": item.id, "text": original, "meta": meta}
-                    try:
-                        budget.start()
-                        try:
-                            doc = pipeline.process(item)
-                        finally:
-                            budget.stop()
-                        (writer.dropped if doc.dropped else writer.kept(doc.partition)).write(doc.to_record())
-                    except DocTimeout:
-                        why = f"timeout: over {settings.budget:g} s in step {pipeline.current!r}"
-                        quarantine(Bad(where, line, why, raw), "timeout")
-                        continue
-                    except StepFailed as e:
-                        quarantine(Bad(where, line, str(e), raw), f"step {e.step} failed")
-                        continue
-                    except orjson.JSONEncodeError as e:
-                        why = f"unwritable as JSON: {e}"
-                        quarantine(Bad(where, line, why, raw), "unwritable as JSON")
-                        continue
-                    counts["chars_in"] += n_in
-                    if doc.dropped:
-                        counts["dropped"] += 1
-                        drop_reasons[doc.dropped[1]] = drop_reasons.get(doc.dropped[1], 0) + 1
-                    else:
-                        counts["kept"] += 1
-                        counts["chars_out"] += len(doc.text)
-                        if doc.edits:
-                            counts["changed"] += 1
-                now = time.monotonic()
-                if now - last >= report_every:
-                    last = now
-                    if os.getppid() != parent:  # the run that started us is gone: stop, it will be redone
-                        os._exit(1)
-                    if progress:
-                        progress(reader.progress - sent_bytes, counts["input_records"] - sent_docs)
-                        sent_bytes, sent_docs = reader.progress, counts["input_records"]
-            written = writer.commit()
-        except BaseException:
-            writer.abort()
-            raise
+                    counts["kept"] += 1
+                    counts["chars_out"] += len(doc.text)
+                    if doc.edits:
+                        counts["changed"] += 1
+            now = time.monotonic()
+            if now - last >= report_every:
+                last = now
+                if os.getppid() != parent:  # the run that started us is gone: stop, it will be redone
+                    os._exit(1)
+                if progress:
+                    progress(reader.progress - sent_bytes, counts["input_records"] - sent_docs)
+                    sent_bytes, sent_docs = reader.progress, counts["input_records"]
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
     counts["bytes_in"] = shard.size
     if progress:
         progress(shard.size - sent_bytes, counts["input_records"] - sent_docs)

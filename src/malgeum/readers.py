@@ -456,11 +456,13 @@ def _head(data: bytes) -> str | bytes:
 
 
 class ShardReader:
-    """Iterates a shard's documents and bad records; `progress` is the bytes consumed so far."""
+    """Iterates a shard's documents and bad records; `progress` is the bytes consumed so far. A page whose
+    extraction takes over `page_seconds` (0: no limit) is quarantined."""
 
-    def __init__(self, shard: Shard, fields: Fields = Fields()) -> None:
+    def __init__(self, shard: Shard, fields: Fields = Fields(), page_seconds: float = 60.0) -> None:
         self.shard = shard
         self.fields = fields
+        self.page_seconds = page_seconds
         self.progress = 0
 
     def __iter__(self) -> Iterator[tuple[int | None, Document | Bad]]:
@@ -513,9 +515,9 @@ class ShardReader:
         if f.html:
             url = meta.get("url") or meta.get("link")
             try:
-                text = html.extract(text, f.extractor, url if isinstance(url, str) else None)
-            except Exception as e:  # a page the extractor cannot parse is bad input, not a failed run
-                return Bad(rel, line, f"HTML extraction failed: {type(e).__name__}: {e}", raw)
+                text = html.extract(text, f.extractor, url if isinstance(url, str) else None, self.page_seconds)
+            except (Exception, html.OverTime) as e:  # a page the extractor cannot parse is bad input
+                return Bad(rel, line, html.failure(e), raw)
             meta["extractor"] = f.extractor
         return Document(id=str(rid), text=text, meta=meta)
 
@@ -636,9 +638,9 @@ class ShardReader:
             return Bad(rel, line, str(e), body, meta)
         url = meta.get("url")
         try:
-            text = html.extract(page, self.fields.extractor, url)
-        except Exception as e:
-            return Bad(rel, line, f"HTML extraction failed: {type(e).__name__}: {e}", body, meta)
+            text = html.extract(page, self.fields.extractor, url, self.page_seconds)
+        except (Exception, html.OverTime) as e:
+            return Bad(rel, line, html.failure(e), body, meta)
         doc_id = meta.pop("id", rel)
         meta = {**meta, "charset": codec, "extractor": self.fields.extractor}
         if bad_bytes:
