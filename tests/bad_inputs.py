@@ -140,6 +140,39 @@ def write(folder: Path, big: bool = False) -> list[Kind]:
         "",
     )
     add(
+        "deeper.jsonl",
+        _line({"id": "ok2", "text": STORY})
+        + b'{"id": "d4", "text": "x", "meta": '
+        + b'{"a": ' * 1000
+        + b"1"
+        + b"}" * 1001
+        + b"\n",
+        "meta nested 1,000 deep (deeper than any reader recurses)",
+        2,
+        1,
+        "meta too deep",
+    )
+    add(
+        "bom.jsonl",
+        b"\xef\xbb\xbf" + _docs("bom", 2),
+        "a UTF-8 byte order mark before the first record",
+        2,
+        0,
+        "",
+    )
+    add(
+        "odd_values.jsonl",
+        _line({"id": "m1", "text": STORY, "meta": [1, 2]})
+        + _line({"id": "m2", "text": STORY, "meta": "from a feed"})
+        + b'{"id": 1180591620717411303424, "text": "'
+        + STORY.encode()
+        + b'"}\n',
+        "a meta that is not an object (kept as meta.meta), an integer id beyond 64 bits (every digit kept)",
+        3,
+        0,
+        "",
+    )
+    add(
         "duplicate_ids.jsonl",
         _line({"id": "same", "text": STORY}) + _line({"id": "same", "text": STORY + " 다른 문장이다."}),
         "two records with one id (both are documents; dedup decides)",
@@ -152,6 +185,24 @@ def write(folder: Path, big: bool = False) -> list[Kind]:
     kinds.append(Kind("wrong_schema.parquet", "Parquet without a text column", 2, 2, "missing text field"))
     pq.write_table(pa.table({"id": ["p1", "p2"], "text": [1, 2]}), folder / "int_text.parquet")
     kinds.append(Kind("int_text.parquet", "Parquet whose text column holds numbers", 2, 2, "not a string"))
+    import datetime
+    import decimal
+
+    typed = pa.table(
+        {
+            "id": ["t1", "t2"],
+            "text": [STORY, STORY],
+            "seen": pa.array([0, 2**62], pa.timestamp("ns")),  # 2**62 ns: the year 2116
+            "day": pa.array([datetime.date(2026, 1, 3), None]),
+            "price": pa.array([decimal.Decimal("1.50"), decimal.Decimal("-3")], pa.decimal128(5, 2)),
+            "blob": pa.array([b"\xff\x00", b""], pa.binary()),
+            "far": pa.array([-(2**52), 2**52], pa.timestamp("ms")),  # some 140,000 years: beyond Python's 9999
+        }
+    )
+    pq.write_table(typed, folder / "typed.parquet")
+    kinds.append(
+        Kind("typed.parquet", "Parquet timestamp, date, decimal and binary columns, years beyond 9999", 2, 0, "")
+    )
     (folder / "not_parquet.parquet").write_bytes(b"PAR1 this is not a parquet file")
     kinds.append(Kind("not_parquet.parquet", "a .parquet that is not one", 1, 1, "unreadable Parquet file"))
     junk = bytes((i * 7919 + 13) % 256 for i in range(65536))

@@ -55,6 +55,12 @@ def test_every_kind_of_bad_input_is_accounted_for(tmp_path):
     assert "\x00" not in docs["n1"][1]["text"] or docs["n1"][0] == "kept"
     assert [sub for i, (sub, _) in docs.items() if i == "same"]  # both records with the id "same" are there
     assert sum(1 for _, r in iter_records(tmp_path / "out") if r["id"] == "same") == 2
+    assert docs["bom0"][0] == "kept" and not quarantine["bom.jsonl"]
+    assert docs["m1"][1]["meta"]["meta"] == [1, 2] and docs["m2"][1]["meta"]["meta"] == "from a feed"
+    assert docs["1180591620717411303424"][0] == "kept"
+    typed = docs["t1"][1]["meta"]
+    assert typed["seen"].startswith("1970-01-01T00:00:00") and typed["price"] == "1.50" and typed["day"] == "2026-01-03"
+    assert isinstance(docs["t2"][1]["meta"]["far"], str)
     bad_utf8 = quarantine["invalid_utf8.jsonl"][0]
     assert "raw_b64" in bad_utf8  # bytes that are not UTF-8 are kept, base64-encoded
     assert stats["quarantine_reasons"]["malformed JSON"] >= 250
