@@ -389,6 +389,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 4
+    except KeyboardInterrupt:  # Ctrl-C: the workers are stopped, no shard is left half-written
+        print(
+            "\nmalgeum: interrupted. Finished shards are kept; run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 130
     except BrokenPipeError:  # `malgeum explain OUT --id X | head`: the reader left early, nothing failed
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
         return 0

@@ -4,6 +4,7 @@ the run."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -25,6 +26,48 @@ def shard_bar(shards: list[Any], todo: list[Any], desc: str, enabled: bool) -> t
         dynamic_ncols=True,
         smoothing=0.1,
     )
+
+
+class Stopped(SystemExit):
+    """A worker asked to stop (SIGTERM from its run, after Ctrl-C): raised into the shard it was writing, whose
+    writer then removes its temporary files."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise Stopped(128 + signum)
+
+
+def stop_with_run() -> None:
+    """A worker leaves Ctrl-C to its run (a terminal sends SIGINT to every process of the job: the run decides,
+    so no worker prints a traceback of its own) and stops at once, cleanly, when its run sends SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def start_workers(pool: Any, n: int) -> None:
+    """Start a pool's `n` workers now, with SIGINT ignored: a process started so ignores it from its first
+    instruction (Python installs no KeyboardInterrupt handler then), so Ctrl-C while the workers import
+    prints no traceback either."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # (signal handlers belong to the main thread; workers then start as they are needed)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for _ in range(n):
+            pool.submit(os.getpid)  # each submission with no idle worker starts one
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_workers(pool: Any) -> None:
+    """Stop a process pool's workers now (SIGTERM: each removes the temporary files of the shard it was
+    writing) and drop the shards still queued: what is finished stays, the rest is redone by the rerun."""
+    processes = list(getattr(pool, "_processes", None) or {})
+    for pid in processes:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def exit_with_parent(parent: int) -> None:

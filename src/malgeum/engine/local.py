@@ -18,7 +18,7 @@ import xxhash
 from malgeum import identity, outlock, output, readers, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
-from malgeum.progress import exit_with_parent, shard_bar
+from malgeum.progress import exit_with_parent, shard_bar, start_workers, stop_with_run, stop_workers
 from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
 from malgeum.templates.passes import learn as learn_templates
@@ -31,6 +31,7 @@ _progress_queue: Any = None
 def _init_worker(q: Any, parent: int) -> None:
     global _progress_queue
     _progress_queue = q
+    stop_with_run()
     exit_with_parent(parent)
 
 
@@ -184,6 +185,8 @@ def _run(
         q = ctx.Queue()
         pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(q, os.getpid()))
     try:
+        if pool is not None:
+            start_workers(pool, workers)
         templates_summary = None
         if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
             where, templates_summary = learn_templates(
@@ -192,6 +195,11 @@ def _run(
             recipe = recipes.set_param(recipe, "templates", "path", where)
         settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
         _clean_all(todo, shards, settings, workers, engine, address, progress, pool, q)
+    except KeyboardInterrupt:
+        if pool is not None:
+            stop_workers(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
