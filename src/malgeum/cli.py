@@ -31,6 +31,46 @@ def _skipped(stats: dict, shown: int = 10) -> None:
         print(f"malgeum: ... and {len(skipped) - shown:,} more skipped (stats.json: skipped_files)", file=sys.stderr)
 
 
+def _nothing_kept(stats: dict, out: str, strict: bool) -> int:
+    """0, or the exit code when a run read nothing or quarantined everything: a warning with a hint (an
+    error with --strict), since such a run is almost always a wrong option, not a bad corpus."""
+    n, q = stats["input_records"], stats["quarantined"]
+    if n and q < n:
+        return 0
+    if not n:
+        why = "no records were read"
+        hint = (
+            "the inputs hold no file malgeum reads (see the skipped files above)"
+            if stats.get("skipped_files")
+            else ("the input files are empty")
+        )
+    else:
+        reasons = stats.get("quarantine_reasons") or {}
+        top = max(reasons, key=reasons.get) if reasons else "?"
+        why, hint = f"every record was quarantined (mostly: {top})", f"see {Path(out) / 'quarantine'}"
+        if top.startswith(("missing text field", "missing HTML field")):
+            fields = _first_quarantined_fields(Path(out))
+            hint = "name the field that holds the text with --text-field (or the page with --html-field)" + (
+                f"; the records have the fields {', '.join(fields)}" if fields else ""
+            )
+    print(safe(f"malgeum: {'error' if strict else 'warning'}: {why}; {hint}"), file=sys.stderr)
+    return 2 if strict else 0
+
+
+def _first_quarantined_fields(out: Path) -> list[str]:
+    from malgeum.explain import iter_records
+
+    for _, rec in iter_records(out, ("quarantine",)):
+        raw = rec.get("raw")
+        try:
+            row = orjson.loads(raw) if isinstance(raw, str) else raw
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            return [str(k) for k in list(row)[:12]]
+    return []
+
+
 def _clean(a: argparse.Namespace) -> int:
     from malgeum.engine import local
 
@@ -71,7 +111,7 @@ def _clean(a: argparse.Namespace) -> int:
         f"Details: {a.output.rstrip('/')}/stats.json",
         file=sys.stderr,
     )
-    return 0 if stats["balanced"] else 3
+    return _nothing_kept(stats, a.output, a.strict) if stats["balanced"] else 3
 
 
 def _dedup(a: argparse.Namespace) -> int:
@@ -113,7 +153,7 @@ def _dedup(a: argparse.Namespace) -> int:
         f"Details: {Path(a.output) / 'stats.json'}",
         file=sys.stderr,
     )
-    return 0 if stats["balanced"] else 3
+    return _nothing_kept(stats, a.output, a.strict) if stats["balanced"] else 3
 
 
 def _report(a: argparse.Namespace) -> int:
@@ -183,6 +223,40 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _whole(low: int, high: int | None = None):  # type: ignore[no-untyped-def]
+    """argparse's type for a whole number from `low` (to `high`)."""
+
+    def parse(value: str) -> int:
+        v = value.strip()
+        n = int(v) if v.lstrip("-").isdigit() else None
+        if n is None or n < low or (high is not None and n > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"a whole number {span}, not {value!r}")
+        return n
+
+    return parse
+
+
+def _seconds(value: str) -> float:
+    try:
+        v = float(value)
+    except ValueError:
+        v = -1.0
+    if not v >= 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"seconds, 0 or more (0: no limit), not {value!r}")
+    return v
+
+
+def _share(value: str) -> float:
+    try:
+        v = float(value)
+    except ValueError:
+        v = -1.0
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"a number above 0 and at most 1, not {value!r}")
+    return v
+
+
 def _orders(value: str) -> tuple[int, ...]:
     """`MIN-MAX` (or one length) of character n-grams, as argparse's type."""
     low, _, high = value.partition("-")
@@ -235,14 +309,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("inputs", nargs="+", metavar="INPUT")
     c.add_argument("-o", "--output", required=True, help="output folder (a re-run resumes it)")
     c.add_argument("--recipe", help="recipe YAML, or a bundled recipe: default, web (see `malgeum recipe show`)")
-    c.add_argument("--workers", type=int, default=None, help="parallel processes (default: all cores)")
+    c.add_argument("--workers", type=_positive_int, default=None, help="parallel processes (default: all cores)")
     c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     _page_options(c)
     c.add_argument(
         "--time-budget",
-        type=float,
+        type=_seconds,
         default=60.0,
         metavar="SECONDS",
         help="a document that takes longer in the steps is quarantined (reason: timeout); 0: no limit (60)",
@@ -264,6 +338,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--by-language", action="store_true", help="write kept documents to kept/lang=<code>/")
     c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    c.add_argument("--strict", action="store_true", help=_STRICT)
     c.set_defaults(func=_clean)
 
     d = sub.add_parser("dedup", help="drop exact and near duplicates, cut lines the corpus repeats everywhere")
@@ -273,22 +348,27 @@ def parser() -> argparse.ArgumentParser:
         "--keep", default="first", help="which member of a cluster stays: first, longest, or meta:FIELD (largest value)"
     )
     d.add_argument("--url-field", help="documents with the same URL in this field are duplicates too")
-    d.add_argument("--threshold", type=float, default=0.5, help="estimated Jaccard to join a cluster (0.5)")
+    d.add_argument("--threshold", type=_share, default=0.5, help="estimated Jaccard to join a cluster (0.5)")
     d.add_argument("--unit", choices=("char", "word"), default="char", help="shingles of characters or words")
-    d.add_argument("--ngram", type=int, default=5, help="units per shingle (5)")
-    d.add_argument("--num-perm", type=int, default=128, help="MinHash permutations (128)")
-    d.add_argument("--bands", type=int, default=32, help="LSH bands; num-perm / bands rows each (32)")
-    d.add_argument("--line-min-docs", type=int, default=10, help="a line in this many clusters is boilerplate (10)")
-    d.add_argument("--line-min-chars", type=int, default=15, help="shorter lines are never cut (15)")
+    d.add_argument("--ngram", type=_positive_int, default=5, help="units per shingle (5)")
+    d.add_argument("--num-perm", type=_positive_int, default=128, help="MinHash permutations (128)")
+    d.add_argument("--bands", type=_positive_int, default=32, help="LSH bands; num-perm / bands rows each (32)")
+    d.add_argument(
+        "--line-min-docs", type=_positive_int, default=10, help="a line in this many clusters is boilerplate (10)"
+    )
+    d.add_argument("--line-min-chars", type=_whole(0), default=15, help="shorter lines are never cut (15)")
     d.add_argument("--against", metavar="INDEX", help="also compare with the documents of an earlier run's OUT/index")
     d.add_argument("--no-exact", action="store_true", help="skip exact dedup")
     d.add_argument("--no-near", action="store_true", help="skip MinHash near-duplicate dedup")
     d.add_argument("--no-lines", action="store_true", help="skip corpus-frequent lines")
     d.add_argument("--engine", choices=("local", "ray"), default="local", help="one process here, or Ray")
     d.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
-    d.add_argument("--workers", type=int, default=None, help="CPUs of the Ray cluster started here (default: all)")
+    d.add_argument(
+        "--workers", type=_positive_int, default=None, help="CPUs of the Ray cluster started here (default: all)"
+    )
     d.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    d.add_argument("--strict", action="store_true", help=_STRICT)
     d.add_argument("--text-field", default="text")
     d.add_argument("--id-field", default="id")
     _page_options(d)
@@ -297,13 +377,17 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="write OUT/report.html: figures, plots, samples and a document inspector")
     r.add_argument("output", metavar="OUT")
     r.add_argument("-o", "--file", help="where to write it (default: OUT/report.html)")
-    r.add_argument("--max-docs", type=int, default=3000, help="documents in the inspector, a random sample (3000)")
+    r.add_argument(
+        "--max-docs", type=_positive_int, default=3000, help="documents in the inspector, a random sample (3000)"
+    )
     r.set_defaults(func=_report)
 
     i = sub.add_parser("inspect", help="serve the report of OUT on http://127.0.0.1:PORT/")
     i.add_argument("output", metavar="OUT")
-    i.add_argument("--port", type=int, default=8765)
-    i.add_argument("--max-docs", type=int, default=20000, help="documents in the inspector, a random sample (20000)")
+    i.add_argument("--port", type=_whole(0, 65535), default=8765, help="port on loopback (8765; 0: any free one)")
+    i.add_argument(
+        "--max-docs", type=_positive_int, default=20000, help="documents in the inspector, a random sample (20000)"
+    )
     i.set_defaults(func=_inspect)
 
     e = sub.add_parser("explain", help="show one output document with its cuts in place")
@@ -316,15 +400,17 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("pred", metavar="PRED", help="cleaned text: a malgeum output folder, JSONL {id, text}, or a file")
     v.add_argument("gold", metavar="GOLD", help="JSONL {id, gold} or {id, keep: [[start, end]...]}, or a file")
     v.add_argument("--raw", help="the input before cleaning (JSONL {id, text} or a file): gives junk removed")
-    v.add_argument("--worst", type=int, default=5, help="documents shown with their errors in place")
+    v.add_argument("--worst", type=_whole(0), default=5, help="documents shown with their errors in place")
     v.add_argument("--json", action="store_true", help="everything as JSON")
     v.set_defaults(func=_eval)
 
     t = sub.add_parser("train-lm", help="train the character fluency model the salad step uses")
     t.add_argument("inputs", nargs="+", metavar="TEXT", help="clean text: .txt(.gz) lines or JSONL(.gz) {text}")
     t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with salad: {model: FILE}")
-    t.add_argument("--order", type=int, default=4, help="characters of context plus one (default 4)")
-    t.add_argument("--min-count", type=int, default=2, help="keep n-grams seen at least this often (default 2)")
+    t.add_argument("--order", type=_whole(1, 8), default=4, help="characters of context plus one (default 4)")
+    t.add_argument(
+        "--min-count", type=_positive_int, default=2, help="keep n-grams seen at least this often (default 2)"
+    )
     t.set_defaults(func=_train_lm)
 
     t = sub.add_parser("train-classifier", help="train the text classifier the classifier step uses")
@@ -339,9 +425,11 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", required=True, help="model file (.npz); use it with classifier: {model: FILE}")
     t.add_argument("--label", default="spam", help="what a positive is; the rule is classifier.<label>")
     t.add_argument("--orders", type=_orders, default="1-4", help="character n-gram lengths, MIN-MAX (default 1-4)")
-    t.add_argument("--features-log2", type=int, default=20, help="2**N hashed features (default 20)")
+    t.add_argument("--features-log2", type=_whole(8, 28), default=20, help="2**N hashed features (default 20)")
     t.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength (default 10)")
-    t.add_argument("--validate", type=int, default=10, help="percent held out to print a threshold table (10)")
+    t.add_argument(
+        "--validate", type=_whole(0, 50), default=10, help="percent held out to print a threshold table (10)"
+    )
     t.set_defaults(func=_train_classifier)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")
@@ -349,6 +437,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--recipe", help="a recipe file (default: the built-in recipe)")
     r.set_defaults(func=_recipe)
     return p
+
+
+_STRICT = "exit 2 when no record was read or every record was quarantined (default: a warning)"
 
 
 def _page_options(p: argparse.ArgumentParser) -> None:

@@ -129,6 +129,12 @@ def check_overlap(out: str | Path, inputs: list[str], also: dict[str, str | Path
     """Refuse an output folder inside an input, an input inside the output folder, and an index or table the run
     reads (`also`: what the option is called -> its path) inside the output folder: the run would read its own
     output, or delete what it was given."""
+    if not storage.is_url(str(out)):
+        at = Path(out)
+        while not at.exists() and at != at.parent:
+            at = at.parent
+        if at.exists() and not at.is_dir():
+            raise Refused(f"the output {text(out)} must be a folder, but {text(at)} is a file")
     o = _resolved(out)
     for i in inputs:
         p = _resolved(i)

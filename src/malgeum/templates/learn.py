@@ -254,7 +254,7 @@ def reduce(folder: Path, names: list[str], th: Thresholds, out: Path, memory_byt
             a = int(np.searchsorted(r["key"], lo))
             b = len(r) if hi is None else int(np.searchsorted(r["key"], hi))
             chunks.append(np.array(r[a:b]))
-        found.append(_decide(np.concatenate(chunks), scopes, pages, th))
+        found.append(_decide(np.concatenate(chunks) if chunks else np.empty(0, ROW), scopes, pages, th))
     table = np.concatenate(found) if found else np.empty(0, TABLE)
     table.sort(order="key")
     out.mkdir(parents=True, exist_ok=True)
