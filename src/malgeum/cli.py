@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from concurrent.futures import BrokenExecutor
@@ -237,24 +238,23 @@ def _whole(low: int, high: int | None = None):  # type: ignore[no-untyped-def]
     return parse
 
 
-def _seconds(value: str) -> float:
-    try:
-        v = float(value)
-    except ValueError:
-        v = -1.0
-    if not v >= 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"seconds, 0 or more (0: no limit), not {value!r}")
-    return v
+def _real(ok, wanted: str):  # type: ignore[no-untyped-def]
+    """argparse's type for a number that `ok` accepts (NaN and infinities never)."""
+
+    def parse(value: str) -> float:
+        try:
+            v = float(value)
+        except ValueError:
+            v = math.nan
+        if math.isnan(v) or math.isinf(v) or not ok(v):
+            raise argparse.ArgumentTypeError(f"{wanted}, not {value!r}")
+        return v
+
+    return parse
 
 
-def _share(value: str) -> float:
-    try:
-        v = float(value)
-    except ValueError:
-        v = -1.0
-    if not 0 < v <= 1:
-        raise argparse.ArgumentTypeError(f"a number above 0 and at most 1, not {value!r}")
-    return v
+_seconds = _real(lambda v: v >= 0, "seconds, 0 or more (0: no limit)")
+_share = _real(lambda v: 0 < v <= 1, "a number above 0 and at most 1")
 
 
 def _orders(value: str) -> tuple[int, ...]:
