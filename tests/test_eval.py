@@ -105,3 +105,28 @@ def test_eval_reads_a_malgeum_output_folder(tmp_path, files, capsys):
     assert report["overall"]["docs"] == 3
     assert report["overall"]["recall"] > 0.9
     assert report["overall"]["junk_removed"] > 0.8
+
+
+def test_a_single_document_gold_scores_the_single_document_of_a_run(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "seed.txt").write_text(RAW["a"], encoding="utf-8")
+    (tmp_path / "seed.gold.txt").write_text(GOLD["a"], encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["clean", str(folder), "-o", str(out), "--workers", "1", "-q"]) == 0
+    capsys.readouterr()
+    args = ["eval", str(out), str(tmp_path / "seed.gold.txt"), "--raw", str(folder / "seed.txt"), "--json"]
+    assert cli.main(args) == 0
+    overall = orjson.loads(capsys.readouterr().out)["overall"]
+    assert overall["docs"] == 1 and overall["recall"] > 0.9 and overall["junk_removed"] > 0.5
+
+
+def test_a_gold_that_matches_no_prediction_is_an_error_not_a_zero(tmp_path, files, capsys):
+    pred = files[0]
+    other = _jsonl(tmp_path / "other.jsonl", [{"id": f"x{k}", "gold": v} for k, v in GOLD.items()])
+    assert cli.main(["eval", str(pred), str(other)]) == 2
+    assert "no gold id is among the predictions" in capsys.readouterr().err
+    one = tmp_path / "one.gold.txt"
+    one.write_text(GOLD["a"], encoding="utf-8")
+    assert cli.main(["eval", str(pred), str(one)]) == 2  # three predictions, one gold text: which one?
+    assert "must hold one document" in capsys.readouterr().err

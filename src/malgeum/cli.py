@@ -200,7 +200,8 @@ def _eval(a: argparse.Namespace) -> int:
 
     raws = evaluation.read_texts(Path(a.raw)) if a.raw else None
     gold = evaluation.read_gold(Path(a.gold), raws or {})
-    ev = evaluation.evaluate(evaluation.read_texts(Path(a.pred)), gold, raws)
+    preds, gold, raws = evaluation.align(evaluation.read_texts(Path(a.pred)), gold, raws)
+    ev = evaluation.evaluate(preds, gold, raws)
     if a.json:
         sys.stdout.write(orjson.dumps(ev.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

@@ -169,7 +169,7 @@ def read_gold(path: Path, raws: dict[str, str]) -> dict[str, str]:
         if "gold" in r:
             gold[doc_id] = r["gold"]
             continue
-        raw = raws.get(doc_id)
+        raw = raws.get(doc_id, raws.get("") if len(raws) == 1 else None)  # (a raw text file: its one text)
         if raw is None:
             raise GoldError(f"gold {doc_id} is given as character ranges: pass --raw with its input text")
         if "sha1" in r and hashlib.sha1(raw.encode()).hexdigest() != r["sha1"]:
@@ -205,6 +205,33 @@ class Evaluation:
                 for d in self.docs
             ],
         }
+
+
+def align(
+    preds: dict[str, str], gold: dict[str, str], raws: dict[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, str], dict[str, str] | None]:
+    """Predictions, gold and raw texts under the same ids. A gold, prediction or raw text given as one plain
+    text file has no id: it is the one document of the others (named by the prediction's id), which must then
+    hold one. Raises GoldError when no gold id is among the predictions' (mismatched ids would score 0)."""
+    if "" in gold and len(gold) == 1:
+        if len(preds) != 1:
+            raise GoldError(
+                f"the gold is one text file, so PRED must hold one document; it holds {len(preds):,} "
+                "(give the gold as JSONL {id, gold} to score several)"
+            )
+        gold = {next(iter(preds)): gold[""]}
+
+    def keyed(texts: dict[str, str]) -> dict[str, str]:
+        if len(gold) == 1 and len(texts) == 1 and "" in texts:  # one text file: the gold's one document
+            return {next(iter(gold)): texts[""]}
+        return texts
+
+    preds = keyed(preds)
+    raws = keyed(raws) if raws is not None else None
+    if preds and not set(gold) & set(preds):
+        g, p = sorted(gold)[:3], sorted(preds)[:3]
+        raise GoldError(f"no gold id is among the predictions' ids (gold: {g}, PRED: {p}): are they of one corpus?")
+    return preds, gold, raws
 
 
 def evaluate(preds: dict[str, str], gold: dict[str, str], raws: dict[str, str] | None = None) -> Evaluation:
