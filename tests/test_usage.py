@@ -76,3 +76,20 @@ def test_records_without_the_text_field_get_a_hint_naming_their_fields(tmp_path,
     assert "every record was quarantined" in err and "--text-field" in err and "doc_id, body, lang" in err
     assert main(["clean", str(f), "-o", str(tmp_path / "o2"), "-q", "--strict"]) == 2
     assert main(["clean", str(f), "-o", str(tmp_path / "o3"), "-q", "--text-field", "body", "--strict"]) == 0
+
+
+def test_run_log_says_how_each_run_started_and_ended(folder, tmp_path):
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--workers", "1"]) == 0
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--workers", "1"]) == 0  # a rerun: nothing to do
+    log = (out / "run.log").read_text(encoding="utf-8").splitlines()
+    starts = [line for line in log if " INFO start clean: malgeum " in line]
+    assert len(starts) == 2
+    assert any("shard part-00000 done" in line for line in log)
+    assert any("1 shards, 0 to do (1 finished by an earlier run)" in line for line in log)
+    assert log[-1].endswith("done: 3 records, 3 kept, 0 dropped, 0 quarantined, balanced True")
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--overwrite", "--time-budget", "5"]) == 0
+    assert sum(" start clean" in line for line in (out / "run.log").read_text().splitlines()) == 1
+    d = tmp_path / "d"
+    assert main(["dedup", str(out / "kept"), "-o", str(d), "-q"]) == 0
+    assert "done: 3 records, 1 kept, 2 exact" in (d / "run.log").read_text()

@@ -57,6 +57,7 @@ def prepare(out: Location, identity: dict[str, Any], recipe_yaml: str | None, ov
                 f.rmdir() if f.is_dir() else f.unlink()
         (out / "stats.json").unlink(missing_ok=True)
         (out / "recipe.yaml").unlink(missing_ok=True)
+        (out / "run.log").unlink(missing_ok=True)
         for sub in ("templates", "index", "stage-clean"):  # what the template step or a dedup learned of the old input
             shutil.rmtree(out / sub, ignore_errors=True)
     for sub in SUBDIRS:

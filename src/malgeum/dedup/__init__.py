@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 from tqdm import tqdm
 
-from malgeum import identity, outlock, output
+from malgeum import identity, outlock, output, runlog
 from malgeum.dedup.index import Spill, UnionFind, group_edges
 from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, cluster_sizes, frequent_keys, save_resolution
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
@@ -100,10 +100,24 @@ def run(
     this = identity.Run("dedup", inputs, shards, settings=asdict(settings), fields=asdict(fields), against=against_meta)
     with outlock.hold(out):
         output.prepare(out, this.as_json, None, overwrite)
-        stats = _run(shards, out, settings, fields, against, progress, engine, workers, address)
-        stats["skipped_files"] = [list(x) for x in skipped(inputs)]
-        atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
-        this.check_unchanged()
+        with runlog.recording(out, "dedup"):
+            unread = [list(x) for x in skipped(inputs)]
+            for path, why in unread:
+                runlog.warning("skipped %s: %s", path, why)
+            stats = _run(shards, out, settings, fields, against, progress, engine, workers, address)
+            stats["skipped_files"] = unread
+            atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
+            this.check_unchanged()
+            rules = stats["rules"]
+            runlog.event(
+                "done: %d records, %d kept, %d exact and %d near duplicates dropped, %d quarantined, balanced %s",
+                stats["input_records"],
+                stats["kept"],
+                rules.get("dedup.exact", {}).get("docs", 0),
+                rules.get("dedup.near", {}).get("docs", 0),
+                stats["quarantined"],
+                stats["balanced"],
+            )
     return stats
 
 

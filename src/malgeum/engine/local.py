@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import xxhash
 
-from malgeum import identity, outlock, output, readers, storage
+from malgeum import identity, outlock, output, readers, runlog, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.progress import exit_with_parent, shard_bar, start_workers, stop_with_run, stop_workers
@@ -95,29 +95,51 @@ def run(
     per_doc, dedup_params = recipes.split_corpus_stage(recipe)
     with outlock.hold(out):
         output.prepare(out, ident, recipes.dump(recipe), overwrite)
-        if dedup_params is None:
-            skipped = [list(x) for x in readers.skipped(inputs)]
-            stats = _run(
-                shards, out, recipe, steps, workers, fmt, fields, progress, engine, address, time_budget, t0, skipped
-            )
-        else:
-            stats = _run_with_dedup(
-                inputs,
-                out,
-                per_doc,
-                dedup_params,
-                workers,
-                fmt,
-                fields,
-                progress,
-                chunk_bytes,
-                engine,
-                address,
-                time_budget,
-                t0,
-            )
-        this.check_unchanged()
+        with runlog.recording(out, "clean"):
+            if dedup_params is None:
+                skipped = [list(x) for x in readers.skipped(inputs)]
+                stats = _run(
+                    shards,
+                    out,
+                    recipe,
+                    steps,
+                    workers,
+                    fmt,
+                    fields,
+                    progress,
+                    engine,
+                    address,
+                    time_budget,
+                    t0,
+                    skipped,
+                )
+            else:
+                stats = _run_with_dedup(
+                    inputs,
+                    out,
+                    per_doc,
+                    dedup_params,
+                    workers,
+                    fmt,
+                    fields,
+                    progress,
+                    chunk_bytes,
+                    engine,
+                    address,
+                    time_budget,
+                    t0,
+                )
+            this.check_unchanged()
+            runlog.event(summary(stats))
     return stats
+
+
+def summary(stats: dict[str, Any]) -> str:
+    """A run's ending, for its log."""
+    return (
+        f"done: {stats['input_records']:,} records, {stats['kept']:,} kept, {stats['dropped']:,} dropped, "
+        f"{stats['quarantined']:,} quarantined, balanced {stats['balanced']}"
+    )
 
 
 def _run_with_dedup(
@@ -176,6 +198,9 @@ def _run(
     skipped: list[list[str]],
 ) -> dict[str, Any]:
     todo = [s for s in shards if not output.is_done(out, s.name)]
+    runlog.event("%d shards, %d to do (%d finished by an earlier run)", len(shards), len(todo), len(shards) - len(todo))
+    for path, why in skipped:
+        runlog.warning("skipped %s: %s", path, why)
     learning = template_params(recipe)
     workers = max(1, min(workers or os.cpu_count() or 1, len(shards) or 1))
     # one pool for both passes: a worker's start (imports, models) costs a second or two, paid once
@@ -193,6 +218,7 @@ def _run(
                 shards, fields, learning, out, workers, engine, address, progress, pool
             )
             recipe = recipes.set_param(recipe, "templates", "path", where)
+            runlog.event("templates learned: %s", where)
         settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
         _clean_all(todo, shards, settings, workers, engine, address, progress, pool, q)
     except KeyboardInterrupt:
@@ -237,12 +263,13 @@ def _clean_all(
         elif pool is None:
             for s in todo:
                 clean_shard(s, settings, advance)
+                runlog.event("shard %s done", s.name)
         elif todo:
             pending = {pool.submit(_work, s, settings) for s in todo}
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for f in done:
-                    f.result()  # a shard that failed as a whole stops the run loudly
+                    runlog.event("shard %s done", f.result())  # a shard that failed as a whole stops the run
                 while True:
                     try:
                         advance(*q.get_nowait())
