@@ -143,3 +143,54 @@ def test_the_time_budget_holds_on_ray(source, tmp_path):
     # a microsecond is too little for any document: every one is quarantined as a timeout, none hangs or is lost
     assert stats["balanced"] and stats["kept"] == stats["dropped"] == 0
     assert stats["quarantine_reasons"]["timeout"] == 240 and stats["quarantined"] == 244
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_clean_joins_a_cluster_through_ray_client(source, reference, tmp_path):
+    """`--address ray://host:port` (a cluster started elsewhere with `ray start --head`): the `ray` extra has what
+    Ray Client needs, and cleaning runs as plain tasks, which Ray Client runs (Ray Data does not)."""
+    import os
+    import secrets
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    ray_cli = Path(sys.executable).with_name("ray")
+    port, client_port = _free_port(), _free_port()
+    temp = tempfile.mkdtemp(prefix="r", dir="/tmp")  # Ray's socket paths must stay short
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    log = tmp_path / "head.log"
+    head = subprocess.Popen(
+        [str(ray_cli), "start", "--head", f"--port={port}", f"--ray-client-server-port={client_port}",
+         "--num-cpus=2", "--include-dashboard=false", f"--temp-dir={temp}", "--block"],
+        env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while b"Ray runtime started" not in log.read_bytes():
+            assert head.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        out = tmp_path / "out"
+        address = f"ray://127.0.0.1:{client_port}"
+        cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(source), "-o", str(out), "--engine", "ray"]
+        done = subprocess.run([*cmd, "--address", address, "-q"], env=env, capture_output=True, timeout=600)
+        assert done.returncode == 0, done.stderr.decode()[-3000:]
+        assert _outputs(out) == reference[0]
+        cmd = [sys.executable, "-m", "malgeum.cli", "dedup", str(out / "kept"), "-o", str(tmp_path / "d")]
+        refused = subprocess.run([*cmd, "--engine", "ray", "--address", address], env=env, capture_output=True)
+        assert refused.returncode == 2 and b"ray job submit" in refused.stderr
+    finally:
+        head.terminate()
+        head.wait(timeout=120)
+        shutil.rmtree(temp, ignore_errors=True)

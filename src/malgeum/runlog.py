@@ -16,9 +16,9 @@ from pathlib import Path
 from malgeum import __version__, storage
 from malgeum.terminal import safe
 
-log = logging.getLogger("malgeum.run")
-log.propagate = False  # the log file only: stderr has the progress bar and the summary
-log.setLevel(logging.INFO)
+# a logger of its own, outside logging's registry: no library's logging set-up (Ray's) can add a handler to it or
+# send its lines to stderr, which has the progress bar and the summary
+log = logging.Logger("malgeum.run", logging.INFO)
 
 
 @contextmanager

@@ -133,6 +133,11 @@ def run(
     import ray
 
     t0 = time.perf_counter()
+    if address and address.startswith("ray://"):
+        raise ValueError(
+            "dedup on Ray shuffles with Ray Data, which does not run through Ray Client (ray://): run the command on "
+            "the cluster instead (ray job submit -- malgeum dedup ... --engine ray --address auto)"
+        )
     connect(workers, address, progress)
     index = start_index(out)
     cfg, fld = asdict(settings), asdict(fields)

@@ -1,20 +1,21 @@
-"""The Ray engine: the same shards and the same `clean_shard`, run by Ray Data tasks.
+"""The Ray engine: the same shards and the same `clean_shard`, run by Ray tasks.
 
 Each Ray worker process builds the recipe's steps once (models load in `setup()` there, cached for every
 later shard it gets; nothing heavy is pickled) and cleans whole shards, writing them atomically as the local
 engine does, so a run stopped anywhere resumes without holes or duplicates: finished shards are skipped,
 unfinished ones are written again from the start.
 
-Tasks, not actors: Ray Data calls an actor's function outside the process's main thread, where no signal
-arrives, so the per-document time budget (SIGALRM) could not interrupt a hanging step there. A task runs on
-the main thread of a worker process that Ray reuses, which keeps both: steps set up once, and the budget.
+Plain tasks, not Ray Data and not actors: a task runs on the main thread of a worker process that Ray reuses,
+which keeps both the steps set up once and the per-document time budget (SIGALRM reaches main threads only;
+Ray Data calls an actor's function on another thread), and tasks work through Ray Client (`ray://`), which Ray
+Data does not. At most `workers` shards are in flight, so a big input does not queue thousands of tasks.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from typing import Any
 
 from malgeum.cleaning import Settings, clean_shard
@@ -29,57 +30,56 @@ def connect(workers: int | None, address: str | None, progress: bool = False) ->
         if address:
             ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+            # "local": a cluster of its own, even where `ray start` left one running (which ray.init() would join)
+            ray.init(
+                address="local",
+                num_cpus=workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
     ray.data.DataContext.get_current().enable_progress_bars = progress
 
 
-def _clean_shard_task(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    shard = Shard(**row["shard"])
+def _in_flight(fn: Callable[..., Any], items: list[Any], workers: int, **kwargs: Any) -> Iterator[Any]:
+    """fn(item, **kwargs) as Ray tasks, at most `workers` at a time; results as they finish."""
+    import ray
+
+    task = ray.remote(num_cpus=1)(fn)
+    shared = {k: ray.put(v) for k, v in kwargs.items()}  # sent once, not with every task
+    queue = iter(items)
+    pending = [task.remote(x, **shared) for x in itertools.islice(queue, max(1, workers))]
+    while pending:
+        done, pending = ray.wait(pending, num_returns=1)
+        yield ray.get(done[0])
+        pending.extend(task.remote(x, **shared) for x in itertools.islice(queue, 1))
+
+
+def _clean_shard_task(shard: Shard, settings: Settings) -> tuple[int, int]:
     stats = clean_shard(shard, settings)  # builds the steps on this worker's first shard only (cached)
-    return {"name": shard.name, "bytes": shard.size, "docs": stats["input_records"]}
+    return shard.size, stats["input_records"]
 
 
 def clean_shards(
     todo: list[Shard], settings: Settings, workers: int, address: str | None, advance: Callable[[int, int], None]
 ) -> None:
-    import ray
-
     if not todo:
         return
     connect(workers, address)
-    ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
-    done = ds.map(
-        _clean_shard_task,
-        fn_kwargs={"settings": settings},
-        compute=ray.data.TaskPoolStrategy(size=max(1, min(workers, len(todo)))),
-        num_cpus=1,
-    )
-    for row in done.iter_rows():
-        advance(int(row["bytes"]), int(row["docs"]))
+    for nbytes, ndocs in _in_flight(_clean_shard_task, todo, workers, settings=settings):
+        advance(nbytes, ndocs)
 
 
-def _count_templates_task(row: dict[str, Any], fields: Fields, url_field: str) -> dict[str, Any]:
-    from malgeum.templates.passes import count
+def _count_templates_task(shard: Shard, fields: Fields, url_field: str) -> tuple[str, int, dict[str, bytes]]:
+    from malgeum.templates.passes import FILES, count
 
-    shard = Shard(**row["shard"])
-    return {"name": shard.name, "bytes": shard.size, **count(shard, fields, url_field)}
+    files = count(shard, fields, url_field)
+    return shard.name, shard.size, {f: bytes(files[f]) for f in FILES}
 
 
 def count_templates(
     todo: list[Shard], fields: Fields, url_field: str, workers: int, address: str | None
 ) -> Iterator[tuple[str, int, dict[str, bytes]]]:
     """The template step's first pass on the cluster: each task counts one shard and returns its files."""
-    import ray
-
-    from malgeum.templates.passes import FILES
-
     connect(workers, address)
-    ds = ray.data.from_items([{"shard": asdict(s)} for s in todo], override_num_blocks=len(todo))
-    done = ds.map(
-        _count_templates_task,
-        fn_kwargs={"fields": fields, "url_field": url_field},
-        compute=ray.data.TaskPoolStrategy(size=max(1, min(workers, len(todo)))),
-        num_cpus=1,
-    )
-    for row in done.iter_rows():
-        yield str(row["name"]), int(row["bytes"]), {f: bytes(row[f]) for f in FILES}
+    yield from _in_flight(_count_templates_task, todo, workers, fields=fields, url_field=url_field)
