@@ -3,6 +3,7 @@ shows that rule's cuts in place, and a hostile document is shown as text and run
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import shutil
 import socket
@@ -152,6 +153,30 @@ def test_inspect_serves_the_same_report(run_out):
         resp = conn.getresponse()
         assert resp.status == status, host
         assert (b"malgeum report" in resp.read()) == (status == 200)
+        conn.close()
+
+
+def test_inspect_on_every_interface_answers_this_machines_names_only_and_compresses(run_out):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    threading.Thread(target=report.serve, args=(run_out, port, 50, "0.0.0.0"), daemon=True).start()
+    own = socket.gethostname().lower()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    for host, status in ((f"{own}:{port}", 200), (f"evil.example:{port}", 403), (f"127.0.0.1:{port}", 200)):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/", headers={"Host": host, "Accept-Encoding": "gzip"})
+        resp = conn.getresponse()
+        body = resp.read()
+        assert resp.status == status, host
+        if status == 200:
+            assert resp.getheader("Content-Encoding") == "gzip"
+            assert b"malgeum report" in gzip.decompress(body)
         conn.close()
 
 

@@ -168,7 +168,7 @@ def _report(a: argparse.Namespace) -> int:
 def _inspect(a: argparse.Namespace) -> int:
     from malgeum import report
 
-    report.serve(Path(a.output), a.port, a.max_docs)
+    report.serve(Path(a.output), a.port, a.max_docs, a.host)
     return 0
 
 
@@ -385,6 +385,12 @@ def parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("inspect", help="serve the report of OUT on http://127.0.0.1:PORT/")
     i.add_argument("output", metavar="OUT")
+    i.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (127.0.0.1: this machine only; 0.0.0.0: every interface, to reach it from "
+        "another machine)",
+    )
     i.add_argument("--port", type=_whole(0, 65535), default=8765, help="port on loopback (8765; 0: any free one)")
     i.add_argument(
         "--max-docs", type=_positive_int, default=20000, help="documents in the inspector, a random sample (20000)"

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import hashlib
 import html
 import math
 import random
+import socket
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -280,39 +283,67 @@ def write(out: Path, dest: Path | None = None, max_docs: int = MAX_DOCS) -> Path
     return dest
 
 
-def serve(out: Path, port: int = 8765, max_docs: int = MAX_DOCS) -> None:
-    """The same report on http://127.0.0.1:PORT/ (built once, at start), until interrupted."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(out: Path, port: int = 8765, max_docs: int = MAX_DOCS, host: str = "127.0.0.1") -> None:
+    """The same report on http://HOST:PORT/ (built once, at start), until interrupted. Requests are answered
+    only when addressed (Host header) to a name of this machine: a page elsewhere can point a name of its own
+    at the address served here (DNS rebinding) and read what we serve otherwise."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    print(f"malgeum inspect: reading {out} ...", file=sys.stderr, flush=True)
     page = render(collect(out, max_docs)).encode()
+    packed = gzip.compress(page, 6, mtime=0)  # (a 20,000-document page is tens of MB; gzip sends a fifth)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            # a page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read what we serve:
-            # only requests addressed to this machine by its loopback names are answered
-            host = (self.headers.get("Host") or "").strip().lower()
-            if host not in allowed:
+            if (self.headers.get("Host") or "").strip().lower() not in allowed:
                 self.send_error(403, "unknown Host header")
                 return
             if self.path not in ("/", "/index.html", "/report.html"):
                 self.send_error(404)
                 return
+            zipped = "gzip" in (self.headers.get("Accept-Encoding") or "")
+            body = packed if zipped else page
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
+            if zipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(page)
+            self.wfile.write(body)
 
         def log_message(self, *args: Any) -> None:
             pass
 
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
     allowed: set[str] = set()
-    with ThreadingHTTPServer(("127.0.0.1", port), Handler) as httpd:
+    with Server((host, port), Handler) as httpd:
         bound = httpd.server_address[1]
-        allowed.update(f"{name}:{bound}" for name in ("127.0.0.1", "localhost", "[::1]"))
-        print(f"malgeum inspect: http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+        names = set(LOOPBACK) | ({host} if host not in ("0.0.0.0", "::") else _own_names())
+        allowed.update(f"[{n}]:{bound}" if ":" in n else f"{n}:{bound}" for n in names)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        if host not in LOOPBACK:
+            print(
+                f"malgeum inspect: serving on {host}, to whoever reaches this machine: the report shows crawled "
+                "text as it is",
+                file=sys.stderr,
+            )
+        url = f"http://[{shown}]:{bound}/" if ":" in shown else f"http://{shown}:{bound}/"
+        print(f"malgeum inspect: {url} (Ctrl-C to stop)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
+
+
+def _own_names() -> set[str]:
+    """The names and addresses of this machine that a browser may put in the Host header."""
+    names = {socket.gethostname(), socket.getfqdn()}
+    with contextlib.suppress(OSError):
+        names.update(str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None))
+    return {n.lower() for n in names if n}
 
 
 _PAGE = """<!doctype html>
