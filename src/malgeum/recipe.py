@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 import malgeum.steps  # noqa: F401  (registers the built-in steps)
+from malgeum.params import describe, hints, problems
 from malgeum.step import Step
 
 DEFAULT = Path(__file__).parent / "recipes" / "default.yaml"
@@ -23,19 +24,46 @@ def _params(cls: type[Step]) -> dict[str, inspect.Parameter]:
     return {k: p for k, p in sig.parameters.items() if k != "self"}
 
 
+def _signature(cls: type, names: list[str] | None = None) -> str:
+    """`name: type = default, ...` of a step's (or the dedup settings') parameters, as a recipe gives them."""
+    types_of = hints(cls)
+    shown = []
+    for k, p in inspect.signature(cls).parameters.items():
+        if names is not None and k not in names:
+            continue
+        text = k if k not in types_of else f"{k}: {describe(types_of[k])}"
+        shown.append(text if p.default is inspect.Parameter.empty else f"{text} = {p.default!r}")
+    return ", ".join(shown)
+
+
+def _summary(cls: type) -> str:
+    """The first paragraph of a class's own docstring (never one it inherits), else of its module's."""
+    import sys
+
+    doc = cls.__dict__.get("__doc__") or sys.modules[cls.__module__].__doc__ or ""
+    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+
+
 def describe_steps() -> str:
-    lines = []
-    for kind, cls in sorted(Step.registry.items()):
-        params = ", ".join(
-            f"{k}={p.default!r}" if p.default is not inspect.Parameter.empty else k for k, p in _params(cls).items()
+    """Every step a recipe can name: its parameters (type and default) and what it does."""
+    import textwrap
+
+    from malgeum.dedup import DedupSettings
+
+    entries = [(kind, _signature(cls), _summary(cls)) for kind, cls in sorted(Step.registry.items())]
+    entries.append(
+        (
+            "dedup",
+            _signature(DedupSettings, _dedup_fields()),
+            "Corpus dedup: exact duplicates, MinHash near duplicates (`threshold`, `num_perm`, `bands`, shingles of "
+            "`ngram` `unit`s) and lines the corpus repeats in `line_min_docs` clusters; `keep` says which member of "
+            "a cluster stays (first, longest, meta:FIELD). Only as the last entry of a recipe (see `malgeum dedup`).",
         )
-        doc = (inspect.getdoc(cls) or "").split("\n")[0]
-        lines.append(f"{kind}({params})\n    {doc}")
-    fields = ", ".join(_dedup_fields())
-    lines.append(
-        f"dedup({fields})\n    Corpus dedup (exact, MinHash, frequent lines); only as the last entry of a recipe."
     )
-    return "\n".join(lines)
+    return "\n\n".join(
+        f"{kind}({sig})\n" + textwrap.fill(doc, 100, initial_indent="    ", subsequent_indent="    ")
+        for kind, sig, doc in entries
+    )
 
 
 def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -63,6 +91,10 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
                 raise RecipeError(
                     f"step {n} (dedup): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
                 )
+            from malgeum.dedup import DedupSettings
+
+            if wrong := problems(DedupSettings, params):
+                raise RecipeError(f"step {n} (dedup): " + "; ".join(wrong))
             out.append((kind, dict(params)))
             continue
         if kind not in Step.registry:
@@ -75,6 +107,9 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
             raise RecipeError(
                 f"step {n} ({kind}): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
             )
+        wrong = problems(Step.registry[kind], params)
+        if wrong:
+            raise RecipeError(f"step {n} ({kind}): " + "; ".join(wrong))
         out.append((kind, dict(params)))
     names = [p.get("name", k) for k, p in out]
     dupes = sorted({x for x in names if names.count(x) > 1})
