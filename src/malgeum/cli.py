@@ -188,6 +188,8 @@ def _recipe(a: argparse.Namespace) -> int:
     if a.action == "show":
         print(recipes.dump(recipes.load(a.recipe)), end="")
     elif a.action == "steps":
+        if a.recipe:  # its plugins' steps too
+            recipes.load(a.recipe)
         print(recipes.describe_steps())
     else:  # check
         recipes.build(recipes.load(a.recipe))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def describe_steps() -> str:
 
     from malgeum.dedup import DedupSettings
 
+    load_plugins()
     entries = [(kind, _signature(cls), _summary(cls)) for kind, cls in sorted(Step.registry.items())]
     entries.append(
         (
@@ -66,8 +68,49 @@ def describe_steps() -> str:
     )
 
 
+ENTRY_POINTS = "malgeum.steps"  # the group under which an installed package names its modules of steps
+_loaded: set[str] = set()
+
+
+def _import(module: str, origin: str) -> None:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except Exception as e:
+        raise RecipeError(f"{origin} {module!r} could not be imported: {type(e).__name__}: {e}") from e
+    _loaded.add(module)
+
+
+def load_plugins(names: Sequence[str] = ()) -> None:
+    """Import the modules whose Step subclasses a recipe names: those of installed packages (entry point group
+    `malgeum.steps`, read once) and the recipe's own `plugins:` list. Importing a module registers its steps."""
+    from importlib.metadata import entry_points
+
+    if ENTRY_POINTS not in _loaded:
+        _loaded.add(ENTRY_POINTS)
+        for ep in entry_points(group=ENTRY_POINTS):
+            if ep.module not in _loaded:
+                _import(ep.module, f"entry point {ep.name!r}: module")
+    for name in names:
+        if name not in _loaded:
+            _import(name, "plugin")
+
+
+def plugins_of(recipe: dict[str, Any] | list[Any]) -> list[str]:
+    names = recipe.get("plugins") if isinstance(recipe, dict) else None
+    if names is None:
+        return []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise RecipeError("plugins: a list of module names (mypkg.steps) whose steps the recipe uses")
+    return names
+
+
 def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]]:
     """Normalise a recipe to [(step kind, params)] and check every name and parameter."""
+    if isinstance(recipe, dict) and (extra := sorted(set(recipe) - {"steps", "plugins"})):
+        raise RecipeError(f"unknown recipe key(s) {', '.join(map(str, extra))}: a recipe has steps (and plugins)")
+    load_plugins(plugins_of(recipe))
     entries = recipe.get("steps") if isinstance(recipe, dict) else recipe
     if not isinstance(entries, list) or not entries:
         raise RecipeError("a recipe is a mapping with a non-empty list under 'steps'")
@@ -146,8 +189,9 @@ def _dedup_fields() -> list[str]:
     return [f.name for f in fields(DedupSettings)]
 
 
-def _recipe(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    return {"steps": [{k: p} if p else k for k, p in entries]}
+def _recipe(entries: list[tuple[str, dict[str, Any]]], plugins: list[str] | None = None) -> dict[str, Any]:
+    steps = [{k: p} if p else k for k, p in entries]
+    return {"plugins": list(plugins), "steps": steps} if plugins else {"steps": steps}
 
 
 def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -156,8 +200,8 @@ def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, An
     if entries and entries[-1][0] == "dedup":
         if len(entries) == 1:
             raise RecipeError("a recipe needs at least one step before dedup")
-        return _recipe(entries[:-1]), entries[-1][1]
-    return _recipe(entries), None
+        return _recipe(entries[:-1], plugins_of(recipe)), entries[-1][1]
+    return _recipe(entries, plugins_of(recipe)), None
 
 
 def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
@@ -171,12 +215,12 @@ def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
 
 
 def dump(recipe: dict[str, Any] | list[Any]) -> str:
-    return yaml.safe_dump(_recipe(parse(recipe)), allow_unicode=True, sort_keys=False)
+    return yaml.safe_dump(_recipe(parse(recipe), plugins_of(recipe)), allow_unicode=True, sort_keys=False)
 
 
 def set_param(recipe: dict[str, Any], kind: str, key: str, value: Any) -> dict[str, Any]:
     """A copy of the recipe with `key: value` set on every step of that kind."""
-    return _recipe([(k, {**p, key: value} if k == kind else p) for k, p in parse(recipe)])
+    return _recipe([(k, {**p, key: value} if k == kind else p) for k, p in parse(recipe)], plugins_of(recipe))
 
 
 def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
@@ -187,4 +231,4 @@ def route_by_language(recipe: dict[str, Any]) -> dict[str, Any]:
     if "lid" not in kinds:  # (a closing dedup keeps the kept/lang=<code>/ folders of what it reads)
         at = max((i + 1 for i, k in enumerate(kinds) if k.startswith(("normalize_", "fix_"))), default=0)
         entries.insert(at, ("lid", {}))
-    return set_param(_recipe(entries), "lid", "route", True)
+    return set_param(_recipe(entries, plugins_of(recipe)), "lid", "route", True)
