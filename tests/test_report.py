@@ -197,6 +197,28 @@ def test_the_report_of_a_dedup_run_plots_its_clusters(tmp_path):
     assert "size 2" in page and "dedup.exact" in page
 
 
+def test_the_report_of_a_dedup_of_a_clean_counts_this_runs_work_apart(tmp_path):
+    from malgeum.cli import main
+
+    story = "서울시는 내년부터 심야버스 노선을 북부 지역까지 늘리기로 했다고 25일 밝혔다. 새 노선은 자정부터 운행된다."
+    rows = [{"id": f"d{i}", "text": f"{story}\n홍길동 기자 gildong@example.com"} for i in range(6)]
+    rows += [{"id": "other", "text": "전혀 다른 기사의 본문이다. 시청 앞 광장에 성탄 트리가 섰다. " * 3}]
+    (tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    assert main(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "c"), "-q", "--workers", "1"]) == 0
+    assert main(["dedup", str(tmp_path / "c" / "kept"), "-o", str(tmp_path / "d"), "-q"]) == 0
+    stats = orjson.loads((tmp_path / "d" / "stats.json").read_bytes())
+    assert stats["changed"] == 0  # the earlier clean's edits are not this run's
+    data = report.collect(tmp_path / "d")
+    assert data["stats"]["drop_reasons"] == {"dedup.exact": 5}
+    assert data["earlier"] == 7 and not data["samples"]  # the clean's cuts: counted apart, not sampled as ours
+    page = report.render(data)
+    drops = page.split("<h2>Drop reasons</h2>", 1)[1].split("</section>", 1)[0]
+    assert "dedup.exact" in drops and "5 docs" in drops
+    assert '<option value="dedup.exact">' in page  # the rule filter knows the dedup's rules
+    assert "changed by an earlier run" in page
+    assert "ko.byline" not in page.split("<h2>Top rules", 1)[1].split("</section>", 1)[0]
+
+
 @pytest.fixture(scope="module")
 def templates_out(tmp_path_factory) -> Path:
     import random

@@ -18,6 +18,7 @@ import math
 import random
 import socket
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,9 @@ MAX_TEMPLATES = 500  # learned templates listed (all are in templates/templates.
 
 def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any]:
     """Everything the report shows, in one pass over OUT's records."""
-    stats = orjson.loads((out / "stats.json").read_bytes())
+    stats = as_run_of_steps(orjson.loads((out / "stats.json").read_bytes()))
+    this_run = {st["name"] for st in stats["steps"]}  # an edit of another step is an earlier run's (a clean's)
+    earlier = 0
     rng = random.Random(seed)
     langs: Counter[str] = Counter()
     before: list[int] = []
@@ -58,8 +61,9 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
         size = (doc.scores.get("dedup") or {}).get("size")
         if isinstance(size, int) and sub == "kept":
             clusters[size] += 1
+        earlier += any(e.step not in this_run for e in doc.edits)
         for e in doc.edits:  # reservoir samples of cut pieces, per rule
-            if not e.removed.strip():
+            if not e.removed.strip() or e.step not in this_run:
                 continue
             seen_per_rule[e.rule] += 1
             k = seen_per_rule[e.rule]
@@ -83,8 +87,31 @@ def collect(out: Path, max_docs: int = MAX_DOCS, seed: int = 0) -> dict[str, Any
         "samples": samples,
         "docs": docs,
         "records": seen,
+        "earlier": earlier,
         "out": str(out),
     }
+
+
+def as_run_of_steps(stats: dict[str, Any]) -> dict[str, Any]:
+    """A `malgeum dedup` run's stats in the shape of a clean's: one step, `dedup`, with its rules, and its drops
+    by reason, so that the report reads both alike."""
+    if "steps" in stats:
+        return stats
+    rules = stats.get("rules") or {}
+    seconds = stats.get("seconds")
+    step = {
+        "name": "dedup",
+        "docs_in": stats["input_records"] - stats["quarantined"],
+        "docs_out": stats["kept"],
+        "docs_changed": stats.get("changed", 0),
+        "docs_dropped": stats["dropped"],
+        "chars_in": stats.get("chars_in", 0),
+        "chars_removed": rules.get("dedup.frequent_line", {}).get("chars", 0),
+        "seconds": seconds.get("total", 0) if isinstance(seconds, dict) else seconds or 0,
+        "rules": rules,
+    }
+    drops = {r: f["docs"] for r, f in rules.items() if r != "dedup.frequent_line" and f.get("docs")}
+    return {**stats, "steps": [step], "drop_reasons": stats.get("drop_reasons") or drops}
 
 
 def _templates(out: Path, limit: int = MAX_TEMPLATES) -> tuple[list[dict[str, Any]], int]:
@@ -148,58 +175,100 @@ def _doc_entry(doc: Document, sub: str) -> dict[str, Any]:
 _E = html.escape
 
 
-def _bars(rows: list[tuple[str, float]], unit: str = "", width: int = 640) -> str:
-    """Horizontal bars as inline SVG."""
+def _fit(label: str, pixels: float, size: float = 12.0) -> str:
+    """`label` cut with "…" to about `pixels` wide at a font of `size` px (wide scripts count double)."""
+    used, out = 0.0, []
+    for ch in label:
+        w = size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.58)
+        if used + w > pixels - size:
+            return "".join(out) + "…"
+        used += w
+        out.append(ch)
+    return label
+
+
+def _svg(width: float, height: float, body: str) -> str:
+    """An inline SVG that scales down to its panel instead of spilling out of it."""
+    return (
+        f'<svg class=chart viewBox="0 0 {width:.0f} {height:.0f}" width="100%" style="max-width:{width:.0f}px" '
+        f'role="img">{body}</svg>'
+    )
+
+
+def _bars(rows: list[tuple[str, float]], unit: str = "", width: int = 560) -> str:
+    """Horizontal bars as inline SVG: the label (cut to its column, whole on hover), the bar, the value."""
     if not rows:
         return "<p class=muted>nothing to show</p>"
     top = max(v for _, v in rows) or 1
-    h = 22
-    parts = [f'<svg class=chart width="{width + 90}" height="{h * len(rows) + 4}" role="img">']
+    h, label_w, value_w = 22, 210, 90
+    parts = []
     for i, (label, v) in enumerate(rows):
-        w = max(1, int((width - 330) * v / top))
+        w = max(1, int((width - label_w - value_w) * v / top))
         y = i * h + 2
         parts.append(
-            f'<text x="0" y="{y + 15}" class=label>{_E(label[:42])}</text>'
-            f'<rect x="270" y="{y + 3}" width="{w}" height="{h - 6}" class=bar><title>{_E(label)}: {v:,.0f}'
+            f'<text x="0" y="{y + 15}" class=label>{_E(_fit(label, label_w - 6))}<title>{_E(label)}</title></text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{h - 6}" class=bar><title>{_E(label)}: {v:,.0f}'
             f"{_E(unit)}</title></rect>"
-            f'<text x="{275 + w}" y="{y + 15}" class=value>{v:,.0f}{_E(unit)}</text>'
+            f'<text x="{label_w + w + 5}" y="{y + 15}" class=value>{v:,.0f}{_E(unit)}</text>'
         )
-    return "".join(parts) + "</svg>"
+    return _svg(width, h * len(rows) + 4, "".join(parts))
 
 
-def _histogram(series: list[tuple[str, list[int]]], width: int = 640, height: int = 180) -> str:
-    """Log-binned histograms of lengths (characters), one colour per series."""
+def _round_ticks(top: int) -> list[int]:
+    """0 and two or three round numbers up to `top` (1, 2 or 5 times a power of ten apart)."""
+    if top <= 0:
+        return [0]
+    step = 10 ** math.floor(math.log10(top))
+    for m in (1, 2, 5, 10):
+        if top / (m * step) <= 3:
+            step *= m
+            break
+    return list(range(0, top + 1, int(step)))
+
+
+def _histogram(series: list[tuple[str, list[int]]], width: int = 560, height: int = 170) -> str:
+    """Histograms of lengths in characters on a log scale (four bins a decade, ticks at powers of ten, one
+    bin for empty documents), one colour per series, with titled axes."""
     values = [v for _, vs in series for v in vs if v > 0]
     if not values:
         return "<p class=muted>nothing to show</p>"
     hi = max(1, math.ceil(math.log10(max(values)) * 4))
-    bins = list(range(0, hi + 1))
     counts = []
     for _, vs in series:
         c = Counter(min(hi, int(math.log10(v) * 4)) if v > 0 else -1 for v in vs)
-        counts.append([c.get(b, 0) for b in [-1, *bins]])
+        counts.append([c.get(b, 0) for b in range(-1, hi + 1)])
     top = max(max(c) for c in counts) or 1
-    n = len(bins) + 1
-    bw = (width - 40) / n
-    parts = [f'<svg class=chart width="{width}" height="{height + 40}" role="img">']
+    left, plot_h, n = 56, height - 10, hi + 2
+    bw = (width - left - 8) / n
+    parts = []
     for k, c in enumerate(counts):
         for i, v in enumerate(c):
-            h = (height - 10) * v / top
-            x = 30 + i * bw + k * bw / len(counts)
-            label = "0" if i == 0 else f"{10 ** ((i - 1) / 4):,.0f}"
+            bar = plot_h * v / top
+            x = left + i * bw + k * bw / len(counts)
+            low = "empty" if i == 0 else f"≥ {10 ** ((i - 1) / 4):,.0f} chars"
             parts.append(
-                f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw / len(counts) - 1:.1f}" height="{h:.1f}" '
-                f'class="s{k}"><title>{_E(series[k][0])}, ≥ {label} chars: {v:,}</title></rect>'
+                f'<rect x="{x:.1f}" y="{height - bar:.1f}" width="{max(bw / len(counts) - 1, 1):.1f}" '
+                f'height="{bar:.1f}" class="s{k}"><title>{_E(series[k][0])}, {low}: {v:,}</title></rect>'
             )
-    for i in range(0, n, 4):
-        label = "0" if i == 0 else f"{10 ** ((i - 1) / 4):,.0f}"
-        parts.append(f'<text x="{30 + i * bw:.1f}" y="{height + 16}" class=axis>{label}</text>')
-    legend = "".join(
-        f'<rect x="{40 + k * 150}" y="{height + 26}" width="10" height="10" class="s{k}"/>'
-        f'<text x="{55 + k * 150}" y="{height + 35}" class=axis>{_E(name)}</text>'
+    for t in _round_ticks(top):
+        y = height - plot_h * t / top
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" class=axis text-anchor="end">{t:,}</text>')
+    parts.append(f'<text x="{left - 2 + bw / 2:.1f}" y="{height + 14}" class=axis text-anchor="middle">0</text>')
+    for k in range(0, hi // 4 + 1):  # 10^k characters starts bin 1 + 4k
+        x = left + (1 + 4 * k) * bw
+        parts.append(f'<text x="{x:.1f}" y="{height + 14}" class=axis text-anchor="middle">{10**k:,}</text>')
+    parts.append(
+        f'<text x="{left + (width - left) / 2:.0f}" y="{height + 30}" class=axis text-anchor="middle">'
+        "characters per document (log scale)</text>"
+        f'<text transform="translate(12 {height / 2:.0f}) rotate(-90)" class=axis text-anchor="middle">documents'
+        "</text>"
+    )
+    parts.extend(
+        f'<rect x="{left + k * 150}" y="{height + 40}" width="10" height="10" class="s{k}"/>'
+        f'<text x="{left + 15 + k * 150}" y="{height + 49}" class=axis>{_E(name)}</text>'
         for k, (name, _) in enumerate(series)
     )
-    return "".join(parts) + legend + "</svg>"
+    return _svg(width, height + 56, "".join(parts))
 
 
 def _json_for_script(data: Any) -> str:
@@ -227,6 +296,11 @@ def render(data: dict[str, Any]) -> str:
         ("quarantined", s["quarantined"]),
         ("characters removed", s["chars_in"] - s["chars_out"]),
     ]
+    if data.get("earlier"):  # documents that came in already cleaned: their earlier cuts are counted apart
+        cards.append(("changed by an earlier run", data["earlier"]))
+    frequent = s.get("frequent_lines", (s.get("dedup") or {}).get("frequent_lines"))
+    if frequent is not None:
+        cards.append(("frequent lines", frequent))
     card_html = "".join(
         f'<div class=card><div class=num data-stat="{_E(k)}">{v:,}</div><div>{_E(k)}</div></div>' for k, v in cards
     )

@@ -95,7 +95,7 @@ class Resolver:
         self, shard: Shard, out: Path, fields: Fields, first: int
     ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         """Write `shard`, whose first good document has ordinal `first`; its counts and rules."""
-        counts = dict.fromkeys(output.COUNTS, 0)
+        counts = dict.fromkeys((*output.COUNTS, "with_edits"), 0)
         rules: dict[str, dict[str, int]] = {}
         o = first
         writer = ShardWriter(out, shard.name)
@@ -119,8 +119,10 @@ class Resolver:
                     counts["dropped"] += 1
                     rules.setdefault(rule, {"cuts": 0, "chars": 0, "docs": 0})["docs"] += 1
                 else:
+                    earlier = len(doc.edits)
                     self._cut_frequent(doc, rules)
-                    counts["changed"] += bool(doc.edits)  # by this run or an earlier one (a clean)
+                    counts["changed"] += len(doc.edits) > earlier  # by this run
+                    counts["with_edits"] += bool(doc.edits)  # by this run or the clean before it
                     writer.kept(partition).write(doc.to_record())
                     counts["kept"] += 1
                     counts["chars_out"] += len(doc.text)
@@ -171,7 +173,7 @@ def add_up(parts: list[tuple[dict[str, int], dict[str, dict[str, int]]]]) -> tup
     rules: dict[str, dict[str, int]] = {}
     for c, r in parts:
         for k, v in c.items():
-            counts[k] += v
+            counts[k] = counts.get(k, 0) + v
         for rule, figures in r.items():
             into = rules.setdefault(rule, {"cuts": 0, "chars": 0, "docs": 0})
             for k, v in figures.items():

@@ -290,7 +290,7 @@ def _combine(out: Path, stage: Path, first: dict[str, Any], second: dict[str, An
     total = {
         **first,
         "kept": second["kept"],
-        "changed": second["changed"],
+        "changed": second["with_edits"],  # by the steps or by the dedup
         "dropped": first["dropped"] + second["dropped"],
         "quarantined": first["quarantined"] + second["quarantined"],
         "chars_out": second["chars_out"],
