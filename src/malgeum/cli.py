@@ -308,9 +308,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"malgeum {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("clean", help="clean files or folders of JSONL(.gz/.zst), Parquet or .txt")
-    c.add_argument("inputs", nargs="+", metavar="INPUT")
-    c.add_argument("-o", "--output", required=True, help="output folder (a re-run resumes it)")
+    c = sub.add_parser(
+        "clean",
+        help="clean files or folders of JSONL, Parquet, text, HTML or WARC (compressed or not)",
+        description="Clean crawled text: every input record ends up kept (cleaned, every cut recorded), dropped "
+        "(with the reason) or quarantined (unreadable, with the error). Run the same command again to resume.",
+    )
+    c.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files or folders (searched recursively): .jsonl/.ndjson/.json, .parquet, .txt, .html/.htm, .warc; "
+        "each may be .gz, .zst, .bz2 or .xz compressed; s3:// and gs:// URLs too",
+    )
+    c.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="output folder: kept/, dropped/, quarantine/, stats.json (a re-run resumes it)",
+    )
     c.add_argument("--recipe", help="recipe YAML, or a bundled recipe: default, web (see `malgeum recipe show`)")
     c.add_argument("--workers", type=_positive_int, default=None, help="parallel processes (default: all cores)")
     c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
@@ -346,7 +363,9 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("dedup", help="drop exact and near duplicates, cut lines the corpus repeats everywhere")
     d.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (a `malgeum clean` OUT/kept works)")
-    d.add_argument("-o", "--output", required=True, help="output folder (its index/ is rebuilt on each run)")
+    d.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output folder (its index/ is rebuilt on each run)"
+    )
     d.add_argument(
         "--keep", default="first", help="which member of a cluster stays: first, longest, or meta:FIELD (largest value)"
     )
@@ -372,13 +391,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--strict", action="store_true", help=_STRICT)
-    d.add_argument("--text-field", default="text")
-    d.add_argument("--id-field", default="id")
+    d.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
+    d.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     _page_options(d)
     d.set_defaults(func=_dedup)
 
     r = sub.add_parser("report", help="write OUT/report.html: figures, plots, samples and a document inspector")
-    r.add_argument("output", metavar="OUT")
+    r.add_argument("output", metavar="OUT", help="the output folder of a clean or dedup run")
     r.add_argument("-o", "--file", help="where to write it (default: OUT/report.html)")
     r.add_argument(
         "--max-docs", type=_positive_int, default=3000, help="documents in the inspector, a random sample (3000)"
@@ -386,7 +405,7 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_report)
 
     i = sub.add_parser("inspect", help="serve the report of OUT on http://127.0.0.1:PORT/")
-    i.add_argument("output", metavar="OUT")
+    i.add_argument("output", metavar="OUT", help="the output folder of a clean or dedup run")
     i.add_argument(
         "--host",
         default="127.0.0.1",
@@ -400,9 +419,11 @@ def parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_inspect)
 
     e = sub.add_parser("explain", help="show one output document with its cuts in place")
-    e.add_argument("output", metavar="OUT")
-    e.add_argument("--id", required=True)
-    e.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    e.add_argument("output", metavar="OUT", help="the output folder of a clean or dedup run")
+    e.add_argument("--id", required=True, help="the document's id (as in its record)")
+    e.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the cuts (auto: on a terminal)"
+    )
     e.set_defaults(func=_explain)
 
     v = sub.add_parser("eval", help="score cleaned text against gold: precision, recall, junk removed")
