@@ -118,9 +118,18 @@ class Document:
             text=record["text"],
             meta=meta,
             edits=[Edit.from_dict(e) for e in m.get("edits", [])],
-            scores=dict(m.get("scores") or {}),
+            scores=_scores(m.get("scores")),
             dropped=(dropped["step"], dropped["rule"], dropped["reason"]) if dropped else None,
         )
+
+
+def _scores(value: Any) -> dict[str, Any]:
+    """A record's scores: an object, or its JSON text (as a Parquet row holds them)."""
+    if isinstance(value, str):
+        import orjson
+
+        value = orjson.loads(value)
+    return dict(value or {})
 
 
 class Span(NamedTuple):

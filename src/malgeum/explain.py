@@ -11,6 +11,7 @@ import orjson
 import pyarrow.parquet as pq
 
 from malgeum.document import Document, trace
+from malgeum.parquet_meta import from_row
 from malgeum.terminal import safe
 
 _RULE_COLOURS = ("31", "33", "35", "36", "34", "32")
@@ -25,9 +26,11 @@ def iter_records(out: Path, which: tuple[str, ...] = ("kept", "dropped")) -> Ite
                     for line in fh:
                         yield sub, orjson.loads(line)
             elif f.name.endswith(".parquet"):
-                for batch in pq.ParquetFile(f).iter_batches():
+                file = pq.ParquetFile(f)
+                struct = file.schema_arrow.field("meta").type
+                for batch in file.iter_batches():
                     for row in batch.to_pylist():
-                        yield sub, {**row, "meta": orjson.loads(row["meta"])}
+                        yield sub, {**row, "meta": from_row(row["meta"], struct)}
 
 
 def find(out: Path, doc_id: str) -> tuple[str, dict[str, Any]] | None:

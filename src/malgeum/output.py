@@ -101,6 +101,24 @@ def write_shard_stats(out: Path, shard_name: str, stats: dict[str, Any]) -> None
     atomic_write_bytes(out / "stats" / f"{shard_name}.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
 
 
+def harmonize_parquet(out: Location, shard_names: list[str]) -> int:
+    """Give every Parquet file of a finished run one meta type (see `parquet_meta.harmonize`), keeping each
+    shard's marker true to the files it lists; returns how many files were rewritten. Killed half way, the
+    rerun finds a file whose size its marker does not list, redoes that shard and harmonizes again."""
+    if not isinstance(out, Path):
+        return 0  # (an object store: files stay as their shards wrote them)
+    from malgeum.parquet_meta import harmonize
+
+    markers = {n: orjson.loads((out / "stats" / f"{n}.json").read_bytes()) for n in shard_names}
+    owner = {rel: n for n, m in markers.items() for rel in m.get("files", {}) if rel.endswith(".parquet")}
+    rewritten = harmonize([out / rel for rel in owner]) if owner else []
+    for f in rewritten:
+        rel = f.relative_to(out).as_posix()
+        markers[owner[rel]]["files"][rel] = f.stat().st_size
+        write_shard_stats(out, owner[rel], markers[owner[rel]])
+    return len(rewritten)
+
+
 COUNTS = ("input_records", "kept", "changed", "dropped", "quarantined", "bytes_in", "chars_in", "chars_out")
 
 

@@ -174,6 +174,11 @@ def rows(table: pa.Table, text_field: str) -> Iterator[tuple[dict[str, Any], str
                 bad.add(i)
         columns.append(values)
         broken.append((why, bad))
+    if "meta" in names and isinstance(table.schema.field("meta").type, pa.StructType):  # malgeum's own output
+        from malgeum.parquet_meta import from_row
+
+        at, struct = names.index("meta"), table.schema.field("meta").type
+        columns[at] = [from_row(m, struct) for m in columns[at]]
     for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * table.num_rows):
         yield dict(zip(names, values, strict=True)), "; ".join(w for w, bad in broken if i in bad)
 

@@ -14,7 +14,20 @@ import pyarrow.parquet as pq
 
 FORMATS = ("jsonl", "parquet")
 GZIP_LEVEL = 3  # level 9 costs 4x the time for a few % of size; crawled text compresses well at 3
-_PARQUET_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("meta", pa.string())])
+ROW_GROUP = 2048  # records per Parquet row group
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    """A Parquet file written under a temporary name and renamed when complete."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp, row_group_size=ROW_GROUP, compression="zstd")
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -57,19 +70,18 @@ class _Part:
                 self._fh = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self._raw, mtime=0)
             self._fh.write(line)  # type: ignore[union-attr]
         else:
-            meta = orjson.dumps(record["meta"]).decode()
-            self._rows.append({"id": record["id"], "text": record["text"], "meta": meta})
-            if len(self._rows) >= 2048:
-                self._flush_rows()
+            orjson.dumps(record["meta"])  # the same records are refused in both formats
+            self._rows.append(record)  # the meta's struct type needs every record of the file: written at close
         self.count += 1
 
     def _flush_rows(self) -> None:
         if not self._rows:
             return
-        if self._pq is None:
-            self.tmp.parent.mkdir(parents=True, exist_ok=True)
-            self._pq = pq.ParquetWriter(self.tmp, _PARQUET_SCHEMA, compression="zstd")
-        self._pq.write_table(pa.Table.from_pylist(self._rows, schema=_PARQUET_SCHEMA))
+        from malgeum.parquet_meta import table
+
+        self.tmp.parent.mkdir(parents=True, exist_ok=True)
+        self._pq = pq.ParquetWriter(self.tmp, (t := table(self._rows)).schema, compression="zstd")
+        self._pq.write_table(t, row_group_size=ROW_GROUP)
         self._rows = []
 
     def close(self) -> None:

@@ -232,6 +232,8 @@ def _run(
     extra: dict[str, Any] = {"skipped_files": skipped}
     if templates_summary is not None:
         extra["templates"] = templates_summary
+    if fmt == "parquet":  # one meta type in every file, so that the folder reads as one table
+        output.harmonize_parquet(out, [s.name for s in shards])
     return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
 
 
