@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from test_run import _output_bytes, _synth, stats
 
 from malgeum.engine import local
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_two_worker_run_and_the_same_command_finishes_it(tmp_path):
     src = _synth(tmp_path, 9600, files=48)
     ref, out = tmp_path / "ref", tmp_path / "out"
@@ -42,6 +44,7 @@ def test_ctrl_c_stops_a_two_worker_run_and_the_same_command_finishes_it(tmp_path
     assert stats(out)["balanced"] and stats(out)["input_records"] == 9600
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path):
     src = _synth(tmp_path, 400)
     out = tmp_path / "out"

@@ -238,6 +238,7 @@ def test_input_folder_names_that_are_not_utf8_are_written_as_escapes(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.slow
 def test_a_killed_worker_ends_the_run_with_exit_4_and_the_resume_hint(tmp_path):
     src = _synth(tmp_path, 4000, files=8)
     out, ref = tmp_path / "out", tmp_path / "ref"
