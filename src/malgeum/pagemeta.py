@@ -81,9 +81,15 @@ APP_META = ("application-name",)
 ARTICLE_TYPES = re.compile(r"article|posting|report", re.I)
 PERSONLESS_TYPES = {"organization", "newsmediaorganization", "corporation"}  # an author of these is a publisher
 SITE_TYPES = {"website", "organization", "newsmediaorganization", "corporation"}
+LD_DATES = {"datepublished": "datePublished", "datemodified": "dateModified"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # read as a space
+# soft hyphens, zero-width and direction marks, a byte order mark, lone surrogates: read as nothing
+_INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAGS = re.compile(r"<[^<>]{0,500}>")
 # " | Site", " - 조선일보", " :: Site", " « Site": a separator with space on both sides
 _SEPARATOR = re.compile(r"\s+(?:[|–—•·»«:~/\\-]|::)\s+")
@@ -120,26 +126,30 @@ def read(tree: Any, page: str, url: str | None = None, crawled: str | None = Non
 
 
 def _read(tree: Any, page: str, url: str | None, crawled: str | None) -> dict[str, str]:
-    doc = tree.document
-    if doc is None:
+    if tree.document is None:
         return {}
+    nodes = _Nodes(tree)
     found: dict[str, str] = {}
     page_url = url if isinstance(url, str) and _is_web(url) else None
-    metas = _safe(_metas, {}, doc)
-    ld = _safe(_jsonld, [], doc)
-    site = _safe(_site_name, None, metas, ld)
+    ld = _safe(_jsonld, [], nodes.scripts)
+    site = _safe(_site_name, None, nodes.metas, ld)
+    limit = _day(crawled)
     fields: list[tuple[str, Any]] = [
         ("site_name", lambda: site),
-        ("title", lambda: _title(tree, doc, metas, ld, site, page_url)),
-        ("published", lambda: _published(doc, metas, ld, page, crawled)),
-        ("modified", lambda: _modified(doc, metas, ld, page, crawled)),
-        ("author", lambda: _author(doc, metas, ld, site)),
-        ("page_lang", lambda: _lang(doc, metas)),
-        ("canonical", lambda: _canonical(doc, metas, page_url)),
+        ("title", lambda: _title(nodes, ld, site, page_url)),
+        ("page_lang", lambda: _lang(nodes)),
+        ("published", lambda: _date(_date_candidates(nodes, ld, PUBLISHED_META, "datepublished"), limit)),
+        ("modified", lambda: _date(_date_candidates(nodes, ld, MODIFIED_META, "datemodified"), limit)),
+        ("author", lambda: _author(nodes, ld, site)),
+        ("canonical", lambda: _canonical(nodes, page_url)),
     ]
     for key, get in fields:
         if value := _safe(get, None):
             found[key] = value
+    if found.get("page_lang") == "ko" or _HANGUL.search(found.get("title", "")):  # a Korean page: its stamps
+        for key, words in (("published", PUBLISHED_WORDS), ("modified", MODIFIED_WORDS)):
+            if key not in found and (value := _safe(_stamp, None, page, words, limit)):
+                found[key] = value
     if "published" in found and "modified" in found and found["modified"][:10] < found["published"][:10]:
         del found["modified"]  # modified before published: one of them is wrong, the publication date is trusted
     return found
@@ -175,6 +185,91 @@ def clean_title(value: Any) -> str | None:
 
 # --- reading the page ---------------------------------------------------------------------------------------
 
+# every element metadata is read from, found in one walk of the tree (each query is a walk: ~0.15 ms a page)
+_SELECTOR = ", ".join(
+    (
+        "meta[content]",
+        'script[type="application/ld+json" i]',
+        "h1",
+        "time[datetime]",
+        "base[href]",
+        'link[rel~="canonical" i][href]',
+        'a[rel~="author" i]',
+        '[itemprop="datePublished" i]',
+        '[itemprop="dateModified" i]',
+    )
+)
+MAX_NODES = 3000  # of those elements, in page order, looked at
+MAX_H1 = 5
+
+
+class _Nodes:
+    """What the page says, as strings, from one walk of its tree; each kind bounded."""
+
+    def __init__(self, tree: Any) -> None:
+        self.title: str | None = _safe(lambda: tree.title, None)
+        root = tree.document.document_element
+        self.lang = [root.getattr("lang"), root.getattr("xml:lang")] if root is not None else []
+        self.metas: dict[str, str] = {}  # the first content of each key: property, name, itemprop or http-equiv
+        self.scripts: list[str] = []
+        self.h1s: list[str] = []
+        self.times: list[str] = []  # datetime of <time> marked pubdate or inside an <article> first, then the others
+        self.other_times: list[str] = []
+        self.itemprops: dict[str, list[str]] = {}
+        self.authors: list[str] = []
+        self.canonical: str | None = None
+        self.base: str | None = None
+        n_meta = 0
+        for node in tree.document.query_selector_all(_SELECTOR)[:MAX_NODES]:
+            try:
+                if node.tag == "meta":
+                    if n_meta < MAX_META_TAGS:
+                        n_meta += 1
+                        self._meta(node)
+                else:
+                    self._element(node)
+            except Exception:  # (one odd element costs only itself)
+                continue
+
+    def _element(self, node: Any) -> None:
+        tag = node.tag
+        if tag == "script" and len(self.scripts) < MAX_JSONLD_BLOBS:
+            self.scripts.append(node.text)
+        elif tag == "h1" and len(self.h1s) < MAX_H1:
+            self.h1s.append(node.text)
+        elif tag == "time" and len(self.times) + len(self.other_times) < MAX_TIMES:
+            marked = node.hasattr("pubdate") or (len(self.times) + len(self.other_times) < 5 and _inside_article(node))
+            (self.times if marked else self.other_times).append(node.getattr("datetime"))
+        elif tag == "base" and self.base is None:
+            self.base = node.getattr("href")
+        elif tag == "link" and self.canonical is None:
+            self.canonical = node.getattr("href")
+        elif tag == "a" and len(self.authors) < MAX_AUTHORS:
+            self.authors.append(node.text)
+        if prop := node.getattr("itemprop"):
+            values = self.itemprops.setdefault(prop.lower()[:40], [])
+            if len(values) < 4:
+                values.append(node.getattr("datetime") or node.getattr("content") or "")
+
+    def _meta(self, node: Any) -> None:
+        content = node.getattr("content")
+        if not content or content.isspace():
+            return
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            if key := node.getattr(attr):
+                self.metas.setdefault(key.strip().lower()[:100], content[:MAX_URL])
+                return
+
+
+def _inside_article(node: Any) -> bool:
+    for _ in range(64):
+        node = node.parent
+        if node is None or node.tag in ("body", "html", "#document"):
+            return False
+        if node.tag == "article":
+            return True
+    return False
+
 
 def _safe(get: Any, default: Any, *args: Any) -> Any:
     try:
@@ -183,26 +278,11 @@ def _safe(get: Any, default: Any, *args: Any) -> Any:
         return default
 
 
-def _metas(doc: Any) -> dict[str, str]:
-    """The first non-empty content of each <meta> key (property, name, itemprop or http-equiv, lower case)."""
-    metas: dict[str, str] = {}
-    for node in doc.query_selector_all("meta[content]")[:MAX_META_TAGS]:
-        content = node.getattr("content")
-        if not content or content.isspace():
-            continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            if key := node.getattr(attr):
-                metas.setdefault(key.strip().lower()[:100], content[:MAX_URL])
-                break
-    return metas
-
-
-def _jsonld(doc: Any) -> list[dict[str, Any]]:
+def _jsonld(scripts: list[str]) -> list[dict[str, Any]]:
     """The typed objects of the page's JSON-LD, outer ones first (@graph members and nested objects included)."""
     found: list[dict[str, Any]] = []
     budget = MAX_JSONLD_NODES
-    for node in doc.query_selector_all('script[type="application/ld+json" i]')[:MAX_JSONLD_BLOBS]:
-        raw = node.text
+    for raw in scripts:
         if not raw or len(raw) > MAX_JSONLD_CHARS:
             continue
         try:
@@ -248,21 +328,40 @@ def _site_name(metas: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
     return next((name for key in APP_META if (name := _text(metas.get(key), MAX_NAME))), None)
 
 
-def _title(
-    tree: Any, doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], site: str | None, url: str | None
-) -> str | None:
-    def candidates() -> Iterator[Any]:
-        yield from (metas.get(key) for key in TITLE_META)
-        yield from (_ld_text(a.get("headline")) for a in _articles(ld))
-        h1 = doc.query_selector("h1")
-        yield h1.text if h1 is not None else None
-        yield tree.title
-
+def _title(nodes: _Nodes, ld: list[dict[str, Any]], site: str | None, url: str | None) -> str | None:
+    page_title = _text(nodes.title, MAX_TITLE)
     names = {_key(n) for n in (site, *_hosts(url)) if n}
+    h1s = [h for h in (_text(t, MAX_TITLE) for t in nodes.h1s) if h and _key(h) not in names]
+    # one <h1> is the heading; of several (a logo, "Navigation", the story), the one the <title> repeats; when
+    # the <title> repeats none of them, the <title> is trusted before them
+    whole = _key(page_title)
+    h1 = h1s[0] if len(h1s) == 1 else next((h for h in h1s if _key(h) in whole), None)
+
+    def candidates() -> Iterator[Any]:
+        if not _site_level(nodes.metas.get("og:url"), url):
+            yield from (nodes.metas.get(key) for key in TITLE_META)
+        yield from (_ld_text(a.get("headline")) for a in _articles(ld))
+        yield h1
+        yield page_title
+        yield h1s[0] if h1s else None
+
     for value in candidates():
         if (title := _text(value, MAX_TITLE)) and (title := _trim_site(title, names)) and _key(title) not in names:
             return title
     return None
+
+
+def _site_level(og_url: str | None, url: str | None) -> bool:
+    """Whether the page's OpenGraph describes its site, not itself: og:url is the site's root and the page is
+    not (or is not known to be)."""
+    if not og_url:
+        return False
+    try:
+        og, page = urlsplit(og_url.strip()), urlsplit(url) if url else None
+    except ValueError:
+        return False
+    at_root = og.path in ("", "/") and not og.query
+    return at_root and (page is None or page.path not in ("", "/") or bool(page.query))
 
 
 def _trim_site(title: str, names: set[str]) -> str:
@@ -277,46 +376,23 @@ def _trim_site(title: str, names: set[str]) -> str:
     return title
 
 
-def _published(doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], page: str, crawled: str | None) -> str | None:
-    limit = _day(crawled)
-    for value in _date_candidates(doc, metas, ld, PUBLISHED_META, "datePublished", times=True):
-        if iso := _iso(value, limit):
-            return iso
-    return _stamp(page, PUBLISHED_WORDS, limit)
+def _date(candidates: Iterator[Any], limit: date | None) -> str | None:
+    return next((iso for value in candidates if (iso := _iso(value, limit))), None)
 
 
-def _modified(doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], page: str, crawled: str | None) -> str | None:
-    limit = _day(crawled)
-    for value in _date_candidates(doc, metas, ld, MODIFIED_META, "dateModified", times=False):
-        if iso := _iso(value, limit):
-            return iso
-    return _stamp(page, MODIFIED_WORDS, limit)
-
-
-def _date_candidates(
-    doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], keys: tuple[str, ...], ld_key: str, times: bool
-) -> Iterator[Any]:
+def _date_candidates(nodes: _Nodes, ld: list[dict[str, Any]], keys: tuple[str, ...], prop: str) -> Iterator[Any]:
     """In order of trust: the first two meta keys (OpenGraph's article dates), JSON-LD of the article, then of
-    anything, the other meta keys, itemprop elements, and (`times`) <time datetime>."""
-    yield from (metas.get(k) for k in keys[:2])
-    yield from (a.get(ld_key) for a in _articles(ld))
-    yield from (o.get(ld_key) for o in ld)
-    yield from (metas.get(k) for k in keys[2:])
-    for node in doc.query_selector_all(f'[itemprop="{ld_key}" i]')[:4]:
-        yield node.getattr("datetime") or node.getattr("content")
-    if times:
-        yield from _times(doc)
-
-
-def _times(doc: Any) -> Iterator[str | None]:
-    """<time datetime> that says it is the publication (pubdate), one inside an <article>, or the page's only one."""
-    marked = doc.query_selector("time[datetime][pubdate]")
-    yield marked.getattr("datetime") if marked is not None else None
-    inside = doc.query_selector("article time[datetime]")
-    yield inside.getattr("datetime") if inside is not None else None
-    times = doc.query_selector_all("time[datetime]")[: MAX_TIMES + 1]
-    if len(times) == 1:
-        yield times[0].getattr("datetime")
+    anything, the other meta keys, itemprop elements, and for publication <time datetime>: one marked pubdate or
+    inside an <article>, else the page's only one."""
+    yield from (nodes.metas.get(k) for k in keys[:2])
+    yield from (a.get(LD_DATES[prop]) for a in _articles(ld))
+    yield from (o.get(LD_DATES[prop]) for o in ld)
+    yield from (nodes.metas.get(k) for k in keys[2:])
+    yield from nodes.itemprops.get(prop, ())
+    if prop == "datepublished":
+        yield from nodes.times
+        if not nodes.times and len(nodes.other_times) == 1:
+            yield nodes.other_times[0]
 
 
 def _stamp(page: str, words: tuple[str, ...], limit: date | None) -> str | None:
@@ -347,7 +423,7 @@ def _stamp_iso(m: re.Match[str], limit: date | None) -> str | None:
     return _valid(year, month, day, (hour, minute, second), limit=limit)
 
 
-def _author(doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], site: str | None) -> str | None:
+def _author(nodes: _Nodes, ld: list[dict[str, Any]], site: str | None) -> str | None:
     """Names, "; " between them; the first source that gives any: meta, JSON-LD, rel=author links. The site's own
     name is no author (pages name their outlet as author)."""
     not_names = {_key(site)} if site else set()
@@ -355,7 +431,7 @@ def _author(doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], site: str
     def names(values: Iterator[Any], split: bool) -> str | None:
         seen: dict[str, str] = {}
         for value in values:
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not _is_name(value):
                 continue
             for part in _AUTHOR_SPLIT.split(value) if split else (value,):
                 name = _text(_BY.sub("", _text(part, MAX_URL) or ""), MAX_NAME)
@@ -365,14 +441,11 @@ def _author(doc: Any, metas: dict[str, str], ld: list[dict[str, Any]], site: str
                     break
         return "; ".join(seen.values()) or None
 
-    meta_names = names((metas.get(k) for k in AUTHOR_META), split=True)
-    if meta_names:
-        return meta_names
-    ld_names = names((n for a in _articles(ld) for n in _ld_authors(a.get("author"))), split=False)
-    if ld_names:
-        return ld_names
-    links = doc.query_selector_all('a[rel~="author" i], link[rel~="author" i][title]')[:MAX_AUTHORS]
-    return names((n.text or n.getattr("title") for n in links), split=False)
+    return (
+        names((nodes.metas.get(k) for k in AUTHOR_META), split=True)
+        or names((n for a in _articles(ld) for n in _ld_authors(a.get("author"))), split=False)
+        or names(iter(nodes.authors), split=False)
+    )
 
 
 def _ld_authors(value: Any) -> Iterator[str]:
@@ -402,13 +475,8 @@ def _is_name(name: str) -> bool:
     )
 
 
-def _lang(doc: Any, metas: dict[str, str]) -> str | None:
-    root = doc.query_selector("html")
-    for value in (
-        root.getattr("lang") if root is not None else None,
-        root.getattr("xml:lang") if root is not None else None,
-        metas.get("content-language"),
-    ):
+def _lang(nodes: _Nodes) -> str | None:
+    for value in (*nodes.lang, nodes.metas.get("content-language")):
         if isinstance(value, str) and (m := _LANG.fullmatch(value.split(",")[0].strip())):
             code = m[1].lower()
             if code not in ("und", "mul", "zxx", "xx"):
@@ -416,17 +484,16 @@ def _lang(doc: Any, metas: dict[str, str]) -> str | None:
     return None
 
 
-def _canonical(doc: Any, metas: dict[str, str], url: str | None) -> str | None:
-    base = doc.query_selector("base[href]")
-    if base is not None and (href := base.getattr("href")):
-        joined = urljoin(url or "", href.strip())
+def _canonical(nodes: _Nodes, url: str | None) -> str | None:
+    if nodes.base:
+        joined = urljoin(url or "", nodes.base.strip())
         url = joined if _is_web(joined) else url
-    link = doc.query_selector('link[rel~="canonical" i][href]')
-    for value in (link.getattr("href") if link is not None else None, metas.get("og:url")):
+    og_url = nodes.metas.get("og:url")
+    for value in (nodes.canonical, None if _site_level(og_url, url) and url else og_url):
         if not value or len(value) > MAX_URL:
             continue
         value = value.strip()
-        if _CONTROL.search(value) or " " in value:
+        if _CONTROL.search(value) or _INVISIBLE.search(value) or " " in value:
             continue
         absolute = urljoin(url, value) if url else value
         if _is_web(absolute):
@@ -442,7 +509,9 @@ def _text(value: Any, cap: int) -> str | None:
     over `cap` characters (a "title" of 5,000 characters is no title)."""
     if not isinstance(value, str) or len(value) > 4 * cap:
         return None
-    text = _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip()
+    if "\\u" in value:  # JSON escapes left in an attribute (`Luis \\u00c1vila`)
+        value = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", value))).strip()
     return text if text and len(text) <= cap else None
 
 
@@ -461,9 +530,7 @@ def _name(value: Any) -> str | None:
 
 def _key(text: str | None) -> str:
     """What two titles are compared by: letters and digits, case folded."""
-    if not text:
-        return ""
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold()) if text else ""
 
 
 def _is_web(url: str) -> bool:
