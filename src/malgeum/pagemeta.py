@@ -84,7 +84,7 @@ SITE_TYPES = {"website", "organization", "newsmediaorganization", "corporation"}
 LD_DATES = {"datepublished": "datePublished", "datemodified": "dateModified"}
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # read as a space
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffd]")  # read as a space (U+FFFD: what a parser makes of NUL)
 # soft hyphens, zero-width and direction marks, a byte order mark, lone surrogates: read as nothing
 _INVISIBLE = re.compile(r"[\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
@@ -166,16 +166,19 @@ def from_html(page: str, url: str | None = None, crawled: str | None = None) -> 
     return read(tree, page, url, crawled)
 
 
-def title_first(text: str, title: str | None) -> str:
-    """The text with the title as its first line, unless it is there already: the text begins with it, or one
-    of its first lines is it (an extractor that kept a section label above the heading), compared without case,
-    spaces or punctuation. An empty text stays empty."""
+def title_first(text: str, title: str | None, heading: str | None = None) -> str:
+    """The text with the title as its first line, unless it is there already: the text begins with it (or with
+    the page's own `heading`, when the title is a record's), or one of its first lines is it (an extractor that
+    kept a section label above the heading), compared without case, spaces or punctuation. The title is set
+    apart as the text's blocks are (by a blank line, when they are). An empty text stays empty."""
     if not text or not title or not (key := _key(title)):
         return text
-    lines = [_key(line) for line in text.split("\n", 5)[:5]]
-    if lines[0].startswith(key) or key in lines:
-        return text
-    return f"{title}\n{text}"
+    lines = [k for k in (_key(line) for line in text.split("\n", 12)[:12]) if k][:5]
+    for k in (key, _key(heading)):
+        if k and (not lines or lines[0].startswith(k) or k in lines):
+            return text
+    gap = "\n\n" if "\n\n" in text[:4000] else "\n"
+    return f"{title}{gap}{text}"
 
 
 def clean_title(value: Any) -> str | None:
@@ -485,10 +488,12 @@ def _lang(nodes: _Nodes) -> str | None:
 
 
 def _canonical(nodes: _Nodes, url: str | None) -> str | None:
+    og_url = nodes.metas.get("og:url")
+    if url is None and og_url and _is_web(og_url.strip()):
+        url = og_url.strip()  # what a relative link is resolved against when the page's address is not known
     if nodes.base:
         joined = urljoin(url or "", nodes.base.strip())
         url = joined if _is_web(joined) else url
-    og_url = nodes.metas.get("og:url")
     for value in (nodes.canonical, None if _site_level(og_url, url) and url else og_url):
         if not value or len(value) > MAX_URL:
             continue

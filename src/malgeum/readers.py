@@ -743,10 +743,12 @@ def _metadata_into(page: str, url: str | None, crawled: Any, found: dict[str, st
 
 def _with_page_meta(text: str, meta: dict[str, Any], found: dict[str, str]) -> str:
     """The page's metadata into meta, beside what the record already had (a record's own `title` is kept), and
-    the text with the title as its first line: the record's title if it gave one, else the page's."""
+    the text with a title as its first line: the record's title if it gave one, else the page's; none is added
+    when the page's own title leads already."""
     for key, value in found.items():
         meta.setdefault(key, value)
-    return pagemeta.title_first(text, pagemeta.clean_title(meta.get("title")) or found.get("title"))
+    page_title = found.get("title")
+    return pagemeta.title_first(text, pagemeta.clean_title(meta.get("title")) or page_title, page_title)
 
 
 def _chunks(path: str, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, int]]:
