@@ -91,6 +91,11 @@ def _same(a: str, b: str) -> bool:
     return pagemeta._key(a) == pagemeta._key(b)
 
 
+def _key_has(longer: str, shorter: str) -> bool:
+    a, b = pagemeta._key(longer), pagemeta._key(shorter)
+    return a.startswith(b) or a.endswith(b)
+
+
 def _authors(value: str) -> set[str]:
     return {pagemeta._key(x) for x in value.split(";") if pagemeta._key(x)}
 
@@ -119,6 +124,9 @@ def against_trafilatura(rows: list[dict[str, Any]], metas: list[dict[str, str]],
     for ours_key, their_key, same in checks:
         pairs = [(m.get(ours_key), t.get(their_key)) for m, t in zip(metas, theirs, strict=True)]
         print(_agree(ours_key, pairs, same))
+        if ours_key == "title":  # trafilatura keeps og:title whole; ours trims a site name off it
+            longer = sum(1 for a, b in pairs if a and b and not same(a, b) and _key_has(b, a))
+            print(f"             of the others, theirs is ours and more (a site name left on): {longer}")
         if show:
             wrong = [(r["id"], a, b) for r, (a, b) in zip(rows, pairs, strict=True) if a and b and not same(a, b)]
             for rid, a, b in wrong[:show]:
@@ -133,11 +141,18 @@ def _chosun_day(pub: str) -> str:
 
 def against_chosun(rows: list[dict[str, Any]], metas: list[dict[str, str]]) -> None:
     print("Chosun pages against the rows' own fields (their pages are RSS bodies: no <head>, no <meta>):")
+    first = sum(1 for r in rows if _first_line(r).strip() == r.get("title", "").strip())
+    print(f"  read as records with their own title (Fields(html='content_html')): title the first line of {first}")
     print(_agree("title", [(m.get("title"), r.get("title")) for m, r in zip(metas, rows, strict=True)], _same))
     pairs = [(m.get("published"), r.get("pubDate")) for m, r in zip(metas, rows, strict=True)]
     print(_agree("published", pairs, lambda a, b: a[:10] == _chosun_day(b)))
     pairs = [(m.get("author"), r.get("creator")) for m, r in zip(metas, rows, strict=True)]
     print(_agree("author", pairs, lambda a, b: bool(_authors(a) & _authors(b))))
+
+
+def _first_line(row: dict[str, Any]) -> str:
+    text = html.extract(row["content_html"], url=row.get("link"))
+    return pagemeta.title_first(text, pagemeta.clean_title(row.get("title"))).split("\n", 1)[0]
 
 
 def _scorer() -> Any:
