@@ -141,8 +141,8 @@ def _chosun_day(pub: str) -> str:
 
 def against_chosun(rows: list[dict[str, Any]], metas: list[dict[str, str]]) -> None:
     print("Chosun pages against the rows' own fields (their pages are RSS bodies: no <head>, no <meta>):")
-    first = sum(1 for r in rows if _first_line(r).strip() == r.get("title", "").strip())
-    print(f"  read as records with their own title (Fields(html='content_html')): title the first line of {first}")
+    first = sum(1 for r in rows if pagemeta._key(_first_line(r)).startswith(pagemeta._key(r.get("title"))))
+    print(f"  read as records with their own title (Fields(html='content_html')): the first line holds it on {first}")
     print(_agree("title", [(m.get("title"), r.get("title")) for m, r in zip(metas, rows, strict=True)], _same))
     pairs = [(m.get("published"), r.get("pubDate")) for m, r in zip(metas, rows, strict=True)]
     print(_agree("published", pairs, lambda a, b: a[:10] == _chosun_day(b)))
