@@ -2,8 +2,8 @@
 name, read from its markup as trafilatura's metadata.py and htmldate read them.
 
 Declared metadata is trusted first (OpenGraph and other <meta> names, JSON-LD, itemprop, <time datetime>), then
-the page's structure (the first <h1>, the <title>), and one free-text pattern only: the 입력/수정 stamps of Korean
-news pages, matched where a keyword stands right before a date. Everything read is bounded (how many tags, how
+the page's structure (its <h1>, its <title>), and one free-text pattern only: the 입력/수정 stamps of Korean news
+pages, matched where a keyword stands right before a date. Everything read is bounded (how many tags, how
 large a JSON-LD blob, how long a string) and cleaned of control characters; a field that cannot be read is left
 out, so metadata never costs a page.
 """
