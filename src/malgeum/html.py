@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 from malgeum.limits import OverTime, time_limit
 
@@ -98,9 +100,17 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str, int]:
     raise Undecodable(f"undecodable page: not {', '.join(tried) or 'any known charset'}")
 
 
-def extract(html: str, extractor: str = "resiliparse", url: str | None = None, seconds: float = 0) -> str:
+def extract(
+    html: str,
+    extractor: str = "resiliparse",
+    url: str | None = None,
+    seconds: float = 0,
+    inspect: Callable[[Any], object] | None = None,
+) -> str:
     """The page's main content as text, one block per line. Raises PageTooDeep for a page nested deeper than
-    MAX_DEPTH elements, and OverTime when extraction takes over `seconds` (0: no limit)."""
+    MAX_DEPTH elements, and OverTime when extraction takes over `seconds` (0: no limit). `inspect` is given the
+    parsed page (resiliparse's HTMLTree) before extraction, within the time limit, so what else is read of the
+    page (its metadata) costs no second parse."""
     if extractor not in EXTRACTORS:
         raise ValueError(f"extractor must be one of {EXTRACTORS}, not {extractor!r}")
     from resiliparse.parse.html import HTMLTree
@@ -109,6 +119,8 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None, s
         tree = HTMLTree.parse(_FIGURES.sub(r"<\1div", html) if extractor == "resiliparse" else html)
         if tree.document is not None and tree.document.query_selector(_DEEPER) is not None:
             raise PageTooDeep(f"page nested deeper than {MAX_DEPTH} elements")
+        if inspect is not None:
+            inspect(tree)
         text = _extract(tree, html, extractor, url)
     return _BLANK_LINES.sub("\n\n", text).strip()
 

@@ -28,7 +28,7 @@ import orjson
 import pyarrow.parquet as pq
 import zstandard
 
-from malgeum import html, records, storage
+from malgeum import html, pagemeta, records, storage
 from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -514,11 +514,14 @@ class ShardReader:
             return Bad(rel, line, why, raw)
         if f.html:
             url = meta.get("url") or meta.get("link")
+            url = url if isinstance(url, str) else None
+            found: dict[str, str] = {}
             try:
-                text = html.extract(text, f.extractor, url if isinstance(url, str) else None, self.page_seconds)
+                text = html.extract(text, f.extractor, url, self.page_seconds, _metadata_into(text, url, None, found))
             except (Exception, html.OverTime) as e:  # a page the extractor cannot parse is bad input
                 return Bad(rel, line, html.failure(e), raw)
             meta["extractor"] = f.extractor
+            text = _with_page_meta(text, meta, found)
         return Document(id=str(rid), text=text, meta=meta)
 
     def _jsonl(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
@@ -637,14 +640,17 @@ class ShardReader:
         except html.Undecodable as e:
             return Bad(rel, line, str(e), body, meta)
         url = meta.get("url")
+        found: dict[str, str] = {}
         try:
-            text = html.extract(page, self.fields.extractor, url, self.page_seconds)
+            inspect = _metadata_into(page, url, meta.get("date"), found)
+            text = html.extract(page, self.fields.extractor, url, self.page_seconds, inspect)
         except (Exception, html.OverTime) as e:
             return Bad(rel, line, html.failure(e), body, meta)
         doc_id = meta.pop("id", rel)
         meta = {**meta, "charset": codec, "extractor": self.fields.extractor}
         if bad_bytes:
             meta["undecodable_chars"] = bad_bytes
+        text = _with_page_meta(text, meta, found)
         return Document(id=doc_id, text=text, meta=meta)
 
     def _whole(self, path: str, rel: str) -> bytes | Bad:
@@ -727,6 +733,22 @@ class ShardReader:
         except UnicodeDecodeError as e:
             return Bad(rel, None, f"not UTF-8: {e}", data)
         return Document(id=rel, text=text, meta={"source": rel})
+
+
+def _metadata_into(page: str, url: str | None, crawled: Any, found: dict[str, str]) -> Any:
+    """What `html.extract` calls with the parsed page: its metadata into `found` (pagemeta never raises)."""
+    crawled = crawled if isinstance(crawled, str) else None
+    return lambda tree: found.update(pagemeta.read(tree, page, url, crawled))
+
+
+def _with_page_meta(text: str, meta: dict[str, Any], found: dict[str, str]) -> str:
+    """The page's metadata into meta, beside what the record already had (a record's own `title` is kept), and
+    the text with a title as its first line: the record's title if it gave one, else the page's; none is added
+    when the page's own title leads already."""
+    for key, value in found.items():
+        meta.setdefault(key, value)
+    page_title = found.get("title")
+    return pagemeta.title_first(text, pagemeta.clean_title(meta.get("title")) or page_title, page_title)
 
 
 def _chunks(path: str, size: int, chunk_bytes: int) -> Iterator[tuple[int, int, int]]:
