@@ -12,7 +12,7 @@ import zlib
 
 from malgeum.limits import OverTime, time_limit
 
-EXTRACTORS = ("resiliparse", "trafilatura")
+EXTRACTORS = ("malgeum", "resiliparse", "trafilatura")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Browsers stop nesting at 512 elements (Blink's parser puts deeper ones beside their parent). resiliparse's
 # extractor costs time in proportion to each text's depth, so deeper pages are refused before extraction (100,000
@@ -106,7 +106,7 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None, s
     from resiliparse.parse.html import HTMLTree
 
     with time_limit(seconds):
-        tree = HTMLTree.parse(_FIGURES.sub(r"<\1div", html) if extractor == "resiliparse" else html)
+        tree = HTMLTree.parse(_FIGURES.sub(r"<\1div", html) if extractor != "trafilatura" else html)
         if tree.document is not None and tree.document.query_selector(_DEEPER) is not None:
             raise PageTooDeep(f"page nested deeper than {MAX_DEPTH} elements")
         text = _extract(tree, html, extractor, url)
@@ -114,6 +114,10 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None, s
 
 
 def _extract(tree: object, html: str, extractor: str, url: str | None) -> str:
+    if extractor == "malgeum":
+        from malgeum.extraction import extract_main
+
+        return extract_main(tree)
     if extractor == "resiliparse":
         from resiliparse.extract.html2text import extract_plain_text
 

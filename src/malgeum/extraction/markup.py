@@ -1,0 +1,95 @@
+"""What page templates call their boilerplate: tags, ARIA roles and the words of class and id names.
+
+These names are the vocabulary of HTML templates (mostly English whatever the page's language), not of a
+language, so they live here rather than in a language pack. A class or id names boilerplate when one of its
+words is in `BOILERPLATE_WORDS`: class tokens are split into words at `-`, `_`, digits and camelCase humps, so
+`post-share-bar`, `shareBar` and `social_links` all say "share" or "social", while `shared-content` does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+# never text: removed before anything is measured
+INVISIBLE = (
+    "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, map, "
+    "button, select, textarea, input, option, "
+    "[hidden], [aria-hidden=true], [style*='display:none' i], [style*='display: none' i], "
+    "[style*='visibility:hidden' i], [style*='visibility: hidden' i]"
+)
+
+# page furniture by what it is: navigation, the page's footer, side columns, dialogs and forms' chrome
+FURNITURE = (
+    "nav, aside, footer, menu, dialog, "
+    "[role=navigation], [role=contentinfo], [role=complementary], [role=search], [role=dialog], "
+    "[role=alertdialog], [role=menu], [role=menubar], [role=toolbar], [role=banner], "
+    "header:not(article header, main header, [role=main] header)"
+)
+
+# the words of class and id names that mark a kind of boilerplate, by kind (the kind is only for the reader)
+_KINDS: dict[str, tuple[str, ...]] = {
+    "navigation": (
+        "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "crumbs",
+        "pagination", "pager", "paging", "toolbar", "topbar", "skip", "skiplink", "masthead",
+    ),
+    "footer": ("footer", "colophon", "copyright", "imprint"),
+    "side columns": ("sidebar", "widget", "widgets", "rail", "aside"),
+    "sharing": ("share", "sharing", "shares", "social", "sociable", "addthis", "shariff", "sharedaddy", "sharethis"),
+    "comments": ("comment", "comments", "disqus", "respond", "reply", "replies"),
+    "related": (
+        "related", "recommended", "recommendations", "recirculation", "popular", "trending", "teaser", "teasers",
+        "outbrain", "taboola", "plista", "readmore", "more", "prev", "next", "previous",
+    ),
+    "ads": (
+        "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsense", "adslot", "dfp",
+        "sponsor", "sponsored", "promo", "promotion", "promoted", "banner", "commercial", "affiliate",
+    ),
+    "subscription": (
+        "newsletter", "subscribe", "subscription", "signup", "login", "signin", "register", "paywall",
+        "donate", "donation", "membership",
+    ),
+    "consent": ("cookie", "cookies", "consent", "gdpr", "cmp"),
+    "post metadata": (
+        "author", "authors", "byline", "bio", "tags", "tagcloud", "taglist", "keywords", "rating", "ratings",
+        "print", "meta", "postmeta", "dateline", "timestamp", "credit", "credits",
+    ),
+    "overlays": ("modal", "popup", "overlay", "lightbox", "hidden", "hide", "offcanvas", "sronly", "tooltip"),
+}
+BOILERPLATE_WORDS = frozenset(w for words in _KINDS.values() for w in words)
+
+# words that name the main text; a class naming both (`article-comments`) is boilerplate still
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# "tag-politics", "category-news", "author-jane" on an article name its taxonomy, not a tag box
+_TAXONOMY = re.compile(r"^(?:tag|category|author|format|postid|post|page|status|type)-", re.I)
+
+
+def words(name: str) -> list[str]:
+    """The lower-cased words of one class token or id: `postShareBar` -> post, share, bar."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def boilerplate_word(classes: str, ident: str) -> str | None:
+    """The first boilerplate word among an element's class tokens and id, or None."""
+    for token in (*classes.split(), ident):
+        if not token or _TAXONOMY.match(token):
+            continue
+        for w in words(token):
+            if w in BOILERPLATE_WORDS:
+                return w
+    return None
+
+
+# C-side prefilter: elements whose class or id contains a boilerplate word as a substring; the Python check
+# above then splits their names into words (lexbor matches `*=` case-insensitively with `i`)
+_PREFILTER_WORDS = sorted({w for w in BOILERPLATE_WORDS if len(w) >= 3} | {"ad"}, key=len)
+
+
+def _prefilter() -> str:
+    stems: list[str] = []
+    for w in _PREFILTER_WORDS:  # shortest first: "share" covers "shares", "sharing" does not
+        if not any(w.startswith(s) for s in stems):
+            stems.append(w)
+    return ", ".join(f"[class*={s} i], [id*={s} i]" for s in stems)
+
+
+CANDIDATES = _prefilter()

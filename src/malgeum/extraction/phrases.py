@@ -1,0 +1,44 @@
+"""Lines that are only a boilerplate phrase of some language ("Share this article", "관련기사"), from the
+`extraction.yaml` file of every language pack: `lines` are whole lines, `prefixes` start a line that is a link
+to elsewhere ("Read more: <headline>")."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from malgeum import langpacks
+
+# what surrounds a phrase on a line without changing it: bullets, arrows, brackets, colons, counts
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def _key(line: str) -> str:
+    return _SPACES.sub(" ", _EDGES.sub("", line)).casefold()
+
+
+@cache
+def _phrases() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    lines: set[str] = set()
+    prefixes: list[str] = []
+    for lang in langpacks.available("extraction"):
+        pack = langpacks.load(lang, "extraction")
+        lines.update(_key(p) for p in pack.get("lines", []) if _key(p))
+        prefixes.extend(pack.get("prefixes", []))
+    pattern = (
+        re.compile(r"^\W*(?:" + "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) + r")\s*[:：|>»›]", re.I)
+        if prefixes
+        else None
+    )
+    return frozenset(lines), pattern
+
+
+def boilerplate_line(line: str) -> bool:
+    lines, prefix = _phrases()
+    key = _key(line)
+    return bool(key) and (key in lines or (prefix is not None and len(line) < 200 and prefix.match(line) is not None))
+
+
+def drop_boilerplate_lines(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not boilerplate_line(line))
