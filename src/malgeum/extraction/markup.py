@@ -20,7 +20,7 @@ INVISIBLE = (
 
 # page furniture by what it is: navigation, the page's footer, side columns, dialogs and forms' chrome
 FURNITURE = (
-    "nav, aside, footer, menu, dialog, "
+    "nav, aside, footer, menu, dialog, form, "
     "[role=navigation], [role=contentinfo], [role=complementary], [role=search], [role=dialog], "
     "[role=alertdialog], [role=menu], [role=menubar], [role=toolbar], [role=banner], "
     "header:not(article header, main header, [role=main] header)"
@@ -37,7 +37,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "sharing": ("share", "sharing", "shares", "social", "sociable", "addthis", "shariff", "sharedaddy", "sharethis"),
     "comments": ("comment", "comments", "disqus", "respond", "reply", "replies"),
     "related": (
-        "related", "recommended", "recommendations", "recirculation", "popular", "trending", "teaser", "teasers",
+        "related", "recommended", "recommendations", "recirculation", "popular", "mostviewed", "mostread", "trending", "similar", "teaser", "teasers",
         "outbrain", "taboola", "plista", "readmore", "more", "prev", "next", "previous",
     ),
     "ads": (
@@ -57,15 +57,21 @@ _KINDS: dict[str, tuple[str, ...]] = {
 }
 BOILERPLATE_WORDS = frozenset(w for words in _KINDS.values() for w in words)
 
-# words that name the main text; a class naming both (`article-comments`) is boilerplate still
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_PARTS = re.compile(r"[^A-Za-z]+")
+_HUMPS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # "tag-politics", "category-news", "author-jane" on an article name its taxonomy, not a tag box
-_TAXONOMY = re.compile(r"^(?:tag|category|author|format|postid|post|page|status|type)-", re.I)
+_TAXONOMY = re.compile(r"^(?:tag|category|categories|author|format)-", re.I)
 
 
 def words(name: str) -> list[str]:
     """The lower-cased words of one class token or id: `postShareBar` -> post, share, bar."""
-    return [w.lower() for w in _WORD.findall(name)]
+    out: list[str] = []
+    for part in _PARTS.split(name):
+        if part.islower():
+            out.append(part)
+        elif part:
+            out.extend(w.lower() for w in _HUMPS.findall(part))
+    return out
 
 
 def boilerplate_word(classes: str, ident: str) -> str | None:
@@ -79,17 +85,4 @@ def boilerplate_word(classes: str, ident: str) -> str | None:
     return None
 
 
-# C-side prefilter: elements whose class or id contains a boilerplate word as a substring; the Python check
-# above then splits their names into words (lexbor matches `*=` case-insensitively with `i`)
-_PREFILTER_WORDS = sorted({w for w in BOILERPLATE_WORDS if len(w) >= 3} | {"ad"}, key=len)
-
-
-def _prefilter() -> str:
-    stems: list[str] = []
-    for w in _PREFILTER_WORDS:  # shortest first: "share" covers "shares", "sharing" does not
-        if not any(w.startswith(s) for s in stems):
-            stems.append(w)
-    return ", ".join(f"[class*={s} i], [id*={s} i]" for s in stems)
-
-
-CANDIDATES = _prefilter()
+NAMED = "[class], [id]"

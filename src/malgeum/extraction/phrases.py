@@ -34,10 +34,16 @@ def _phrases() -> tuple[frozenset[str], re.Pattern[str] | None]:
     return frozenset(lines), pattern
 
 
+_LONGEST = 80  # longer lines are never only a phrase
+
+
 def boilerplate_line(line: str) -> bool:
+    if len(line) > 200:
+        return False
     lines, prefix = _phrases()
-    key = _key(line)
-    return bool(key) and (key in lines or (prefix is not None and len(line) < 200 and prefix.match(line) is not None))
+    if len(line) <= _LONGEST and _key(line) in lines:
+        return bool(line.strip())
+    return prefix is not None and prefix.match(line) is not None
 
 
 def drop_boilerplate_lines(text: str) -> str:
