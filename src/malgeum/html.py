@@ -106,10 +106,12 @@ def extract(html: str, extractor: str = "resiliparse", url: str | None = None, s
     from resiliparse.parse.html import HTMLTree
 
     with time_limit(seconds):
-        tree = HTMLTree.parse(_FIGURES.sub(r"<\1div", html) if extractor != "trafilatura" else html)
+        # resiliparse and malgeum read captions as blocks once <figure>s are <div>s (see _FIGURES)
+        source = html if extractor == "trafilatura" else _FIGURES.sub(r"<\1div", html)
+        tree = HTMLTree.parse(source)
         if tree.document is not None and tree.document.query_selector(_DEEPER) is not None:
             raise PageTooDeep(f"page nested deeper than {MAX_DEPTH} elements")
-        text = _extract(tree, html, extractor, url)
+        text = _extract(tree, source, extractor, url)
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
@@ -117,7 +119,7 @@ def _extract(tree: object, html: str, extractor: str, url: str | None) -> str:
     if extractor == "malgeum":
         from malgeum.extraction import extract_main
 
-        return extract_main(tree)
+        return extract_main(tree, html)
     if extractor == "resiliparse":
         from resiliparse.extract.html2text import extract_plain_text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
 
 from malgeum.extraction import markup
 from malgeum.extraction.phrases import drop_boilerplate_lines
@@ -18,16 +19,19 @@ BLOCKS = (
     f":is(p, pre, blockquote, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, div):not(:has({_BLOCK_TAGS})), "
     ":is(div, td, li):has(> br)"
 )
-LINK_GROUPS = "ul, ol, dl, table, div, section"
+LINK_GROUPS = frozenset(("ul", "ol", "dl", "table", "div", "section"))
+HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 
 PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
 PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
 KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
 CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
-LIST_LINKS = 0.6  # a list or table with more of its text in links is a link list
+NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
+LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
 SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
 LINE_LINKS = 0.5
-FALLBACK_SHARE = 0.3  # less than this share of resiliparse's extraction means the page was misread
+FALLBACK_SHARE = 0.3  # less than this share of the prose, or of resiliparse's extraction: the page was misread
+FALLBACK_CHARS = 200
 
 _RENDER = dict(
     preserve_formatting=True,
@@ -45,61 +49,59 @@ def _links(node: Node) -> int:
     return sum(len(a.text) for a in links.values()) if len(links) else 0
 
 
-class _Blocks:
-    """The page's text blocks with their length, link share and ancestors, read from the DOM once.
+class _Page:
+    """The page's text blocks with their length, link text and ancestors, read from the DOM once, and the text
+    and link characters under every element that holds a block, summed in Python.
 
-    Ancestors are fetched once per element (resiliparse builds a Python object for each node it hands out, so
-    a walk to the root per block would cost far more than the page's rendering); masses are then summed in
-    Python over the chains."""
+    resiliparse builds a Python object for each node it hands out, so each ancestor is fetched once and
+    numbered, its chain to the body kept as numbers, and no decision after this one asks the DOM for text."""
 
     def __init__(self, body: Node) -> None:
-        self.body = body
-        self.parent: dict[Node, Node | None] = {body: None}
-        self.blocks: list[tuple[Node, int, int]] = []
+        self.nodes: list[Node] = [body]
+        self.index: dict[Node, int] = {body: 0}
+        self.chains: list[tuple[int, ...]] = [(0,)]
+        self.blocks: list[tuple[int, int, int]] = []  # (node, characters, link characters)
         for block in body.query_selector_all(BLOCKS).values():
             n = len(block.text.strip())
-            if not n:
-                continue
-            self.blocks.append((block, n, _links(block) if n else 0))
-            node = block
-            while node not in self.parent:
-                up = node.parent
-                self.parent[node] = up
-                if up is None:
-                    break
-                node = up
+            if n:
+                self.blocks.append((self._number(block), n, _links(block)))
+        self.text = [0] * len(self.nodes)
+        self.links = [0] * len(self.nodes)
+        for i, n, links in self.blocks:
+            for up in self.chains[i]:
+                self.text[up] += n
+                self.links[up] += links
 
-    def chain(self, node: Node):
-        while node is not None:
-            yield node
-            node = self.parent.get(node)
+    def _number(self, node: Node) -> int:
+        climbed = []
+        while node is not None and node not in self.index:
+            climbed.append(node)
+            node = node.parent
+        chain = self.chains[self.index[node]] if node is not None else ()
+        for up in reversed(climbed):
+            i = len(self.nodes)
+            self.nodes.append(up)
+            self.index[up] = i
+            chain = (i, *chain)
+            self.chains.append(chain)
+        return self.index[climbed[0]] if climbed else self.index[node]
 
-    def mass(self, removed: set[Node]) -> tuple[dict[Node, int], int]:
-        """Prose characters under each element (only ancestors of prose blocks appear) and the page's total,
-        not counting blocks inside `removed` elements."""
-        mass: dict[Node, int] = {}
+    def prose(self, removed: set[int]) -> tuple[list[int], int]:
+        """Prose characters under each element and the page's total, leaving out blocks inside `removed`."""
+        mass = [0] * len(self.nodes)
         total = 0
-        for block, n, links in self.blocks:
-            if n < PROSE_CHARS or links > PROSE_LINKS * n:
-                continue
-            chain = list(self.chain(block))
-            if removed and not removed.isdisjoint(chain):
+        for i, n, links in self.blocks:
+            chain = self.chains[i]
+            if n < PROSE_CHARS or links > PROSE_LINKS * n or (removed and not removed.isdisjoint(chain)):
                 continue
             total += n
-            for node in chain:
-                mass[node] = mass.get(node, 0) + n
+            for up in chain:
+                mass[up] += n
         return mass, total
 
-    def inside(self, container: Node, removed: set[Node]):
-        """The blocks under `container` that no removed element holds."""
-        for block, n, links in self.blocks:
-            chain = list(self.chain(block))
-            if container in chain and removed.isdisjoint(chain):
-                yield block, n, links
-
-
-HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
-TITLED = True
+    def mass_of(self, mass: list[int], node: Node) -> int:
+        i = self.index.get(node)
+        return 0 if i is None else mass[i]
 
 
 def _decompose(nodes: list[Node]) -> None:
@@ -107,38 +109,35 @@ def _decompose(nodes: list[Node]) -> None:
         node.decompose()
 
 
-def _with_titles(nodes: list[Node]) -> list[Node]:
-    """The nodes and the heading right before each ("Related articles" above the list of them)."""
-    if not TITLED:
-        return nodes
-    titles = []
-    for node in nodes:
-        before = node.previous_element_sibling
-        if before is not None and before.tag in HEADINGS:
-            titles.append(before)
-    return nodes + titles
+def _furniture(body: Node) -> list[Node]:
+    """Navigation, footers, side columns, forms... unless one holds most of the page's text (a <form> around a
+    whole page, as some frameworks write them). Removed before the blocks are read, so that their many small
+    blocks are never fetched."""
+    keep = KEEP_MASS * len(body.text)
+    return [n for n in body.query_selector_all(markup.FURNITURE).values() if len(n.text) <= keep]
 
 
-def _boilerplate(body: Node, mass: dict[Node, int], total: int) -> list[Node]:
+def _named(body: Node, page: _Page, mass: list[int], total: int) -> list[Node]:
+    """Elements whose class or id names boilerplate, unless they hold most of the prose."""
     keep = KEEP_MASS * total
 
     def removable(node: Node) -> bool:
-        return mass.get(node, 0) <= keep or total == 0
+        return total == 0 or page.mass_of(mass, node) <= keep
 
-    doomed = [n for n in body.query_selector_all(markup.FURNITURE).values() if removable(n)]
+    doomed = []
     for node in body.query_selector_all(markup.NAMED).values():
         if markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", "")) and removable(node):
             doomed.append(node)
     return doomed
 
 
-def _container(body: Node, mass: dict[Node, int], total: int) -> Node:
+def _container(page: _Page, mass: list[int], total: int) -> Node:
     """The deepest element holding at least CONTAINER_MASS of the prose."""
-    node = body
+    node = page.nodes[0]
     while True:
         best, best_mass = None, 0
         for child in node.children.values():
-            m = mass.get(child, 0)
+            m = page.mass_of(mass, child)
             if m > best_mass:
                 best, best_mass = child, m
         if best is None or best_mass < CONTAINER_MASS * total:
@@ -146,58 +145,87 @@ def _container(body: Node, mass: dict[Node, int], total: int) -> Node:
         node = best
 
 
-OUTSIDE = "prose"
-NEAR_LEVELS = 2
-BEFORE_ONLY = True
-
-
-def _keep_only(container: Node, body: Node, mass: dict[Node, int]) -> None:
-    node = container
-    level = 0
+def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
+    """What lies outside the container, but for the prose just before it (a lead, a standfirst)."""
+    doomed = []
+    node, level, body = container, 0, page.nodes[0]
     while node is not body:
         parent = node.parent
         if parent is None:
-            return
+            break
         level += 1
-        if OUTSIDE == "drop" or level > NEAR_LEVELS:
-            _decompose([c for c in parent.child_nodes.values() if c is not node])
-        else:
-            siblings = parent.children.values()
-            at = siblings.index(node)
-            _decompose([c for i, c in enumerate(siblings) if i != at and (not mass.get(c) or (BEFORE_ONLY and i > at))])
+        siblings = parent.child_nodes.values()
+        at = siblings.index(node)
+        near = level <= NEAR_LEVELS
+        for i, sibling in enumerate(siblings):
+            if i < at and near and page.mass_of(mass, sibling):
+                continue
+            if i != at and (not near or sibling.type == node.type):  # text between elements stays near
+                doomed.append(sibling)
         node = parent
-
-
-def _link_blocks(container: Node, blocks: _Blocks, removed: set[Node]) -> list[Node]:
-    doomed = []
-    for group in container.query_selector_all(LINK_GROUPS).values():
-        n = len(group.text.strip())
-        if n and _links(group) > LIST_LINKS * n:
-            doomed.append(group)
-    for block, n, links in blocks.inside(container, removed):
-        if n < SHORT_BLOCK and links > LINE_LINKS * n:
-            doomed.append(block)
     return doomed
 
 
-def extract_main(tree: Any) -> str:
-    """The main content of a parsed page as text, one block per line."""
+def _link_blocks(container: Node, page: _Page, removed: set[int]) -> list[Node]:
+    """Link lists and link lines inside the container: lists, tables and divisions whose text is mostly link
+    text, and short blocks that are mostly a link."""
+    inside = page.index[container]
+    doomed = []
+    for i, n in enumerate(page.text):
+        if n and page.links[i] > LIST_LINKS * n and i != inside:
+            chain = page.chains[i]
+            if inside in chain and removed.isdisjoint(chain) and page.nodes[i].tag in LINK_GROUPS:
+                doomed.append(page.nodes[i])
+    for i, n, links in page.blocks:
+        if n < SHORT_BLOCK and links > LINE_LINKS * n:
+            chain = page.chains[i]
+            if inside in chain and removed.isdisjoint(chain):
+                doomed.append(page.nodes[i])
+    return doomed
+
+
+def _with_headings(nodes: list[Node]) -> list[Node]:
+    titles = [n.previous_element_sibling for n in nodes]
+    return nodes + [t for t in titles if t is not None and t.tag in HEADINGS]
+
+
+def _with_titles(nodes: list[Node], page: _Page) -> list[Node]:
+    """The nodes and the heading right before each outermost one that holds text ("Related articles" above the
+    list of them)."""
+    held = {page.index[n] for n in nodes if n in page.index}
+    titles = []
+    for node in nodes:
+        i = page.index.get(node)
+        if i is None or not held.isdisjoint(page.chains[i][1:]):
+            continue
+        before = node.previous_element_sibling
+        if before is not None and before.tag in HEADINGS:
+            titles.append(before)
+    return nodes + titles
+
+
+def extract_main(tree: Any, html: str) -> str:
+    """The main content of a parsed page as text, one block per line (`html`: the page the tree was parsed
+    from, parsed again only when the page has to be read as resiliparse reads it)."""
     body = tree.body
     if body is None:
         return ""
     _decompose(body.query_selector_all(markup.INVISIBLE).values())
-    fallback = extract_plain_text(tree, main_content=True, **_RENDER)
-    blocks = _Blocks(body)
-    mass, total = blocks.mass(set())
-    doomed = _boilerplate(body, mass, total)
-    removed = set(doomed)
-    mass, kept = blocks.mass(removed)
-    container = _container(body, mass, kept) if kept else body
-    doomed += _link_blocks(container, blocks, removed)
-    _decompose(_with_titles(doomed))
+    furniture = _furniture(body)
+    _decompose(_with_headings(furniture))
+    page = _Page(body)
+    mass, total = page.prose(set())
+    doomed = _named(body, page, mass, total)
+    removed = {page.index[n] for n in doomed if n in page.index}
+    mass, kept = page.prose(removed)
+    container = _container(page, mass, kept) if kept else body
+    doomed += _link_blocks(container, page, removed)
     if container is not body:
-        _keep_only(container, body, mass)
+        doomed += _outside(container, page, mass)
+    _decompose(_with_titles(doomed, page))
     text = drop_boilerplate_lines(extract_plain_text(tree, main_content=False, **_RENDER))
-    if len(text) < FALLBACK_SHARE * len(fallback):
-        return fallback
+    if len(text) < max(FALLBACK_SHARE * total, FALLBACK_CHARS):
+        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_RENDER)
+        if len(text) < FALLBACK_SHARE * len(fallback):
+            return fallback
     return text

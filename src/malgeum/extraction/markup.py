@@ -9,6 +9,7 @@ words is in `BOILERPLATE_WORDS`: class tokens are split into words at `-`, `_`, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # never text: removed before anything is measured
 INVISIBLE = (
@@ -76,8 +77,13 @@ def words(name: str) -> list[str]:
 
 def boilerplate_word(classes: str, ident: str) -> str | None:
     """The first boilerplate word among an element's class tokens and id, or None."""
-    for token in (*classes.split(), ident):
-        if not token or _TAXONOMY.match(token):
+    return _named(classes) or (_named(ident) if ident else None)
+
+
+@lru_cache(maxsize=1 << 16)  # templates repeat their class names on every element of a kind, and every page
+def _named(names: str) -> str | None:
+    for token in names.split():
+        if _TAXONOMY.match(token):
             continue
         for w in words(token):
             if w in BOILERPLATE_WORDS:
@@ -85,4 +91,6 @@ def boilerplate_word(classes: str, ident: str) -> str | None:
     return None
 
 
-NAMED = "[class], [id]"
+# elements that may carry a boilerplate name; links, images, list items and inline words are left to the
+# lists and blocks that hold them (a menu's <li class="menu-item"> goes with its menu)
+NAMED = ":is([class], [id]):not(a, img, i, b, em, strong, small, label, li, time, abbr, option, br, hr)"

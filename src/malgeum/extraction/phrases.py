@@ -9,13 +9,17 @@ from functools import cache
 
 from malgeum import langpacks
 
-# what surrounds a phrase on a line without changing it: bullets, arrows, brackets, colons, counts
-_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
-_SPACES = re.compile(r"\s+")
 
 
 def _key(line: str) -> str:
-    return _SPACES.sub(" ", _EDGES.sub("", line)).casefold()
+    """The line without what surrounds a phrase on it (bullets, arrows, brackets, colons, counts), its spaces
+    collapsed and its case folded."""
+    i, j = 0, len(line)
+    while i < j and not line[i].isalpha():
+        i += 1
+    while j > i and not line[j - 1].isalpha():
+        j -= 1
+    return " ".join(line[i:j].split()).casefold()
 
 
 @cache
