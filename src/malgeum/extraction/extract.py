@@ -21,6 +21,7 @@ BLOCKS = (
 )
 LINK_GROUPS = frozenset(("ul", "ol", "dl", "table", "div", "section"))
 HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+TITLES = frozenset(("h1", "h2"))  # the story's title and dek, just before its text
 
 PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
 PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
@@ -158,7 +159,7 @@ def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
         at = siblings.index(node)
         near = level <= NEAR_LEVELS
         for i, sibling in enumerate(siblings):
-            if i < at and near and page.mass_of(mass, sibling):
+            if i < at and near and (sibling.tag in TITLES or page.mass_of(mass, sibling)):
                 continue
             if i != at and (not near or sibling.type == node.type):  # text between elements stays near
                 doomed.append(sibling)

@@ -10,7 +10,6 @@ from functools import cache
 from malgeum import langpacks
 
 
-
 def _key(line: str) -> str:
     """The line without what surrounds a phrase on it (bullets, arrows, brackets, colons, counts), its spaces
     collapsed and its case folded."""
@@ -31,7 +30,10 @@ def _phrases() -> tuple[frozenset[str], re.Pattern[str] | None]:
         lines.update(_key(p) for p in pack.get("lines", []) if _key(p))
         prefixes.extend(pack.get("prefixes", []))
     pattern = (
-        re.compile(r"^\W*(?:" + "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) + r")\s*[:：|>»›]", re.I)
+        re.compile(
+            r"^\W*(?:" + "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) + r")\s*[:：|>»›]",
+            re.I,
+        )
         if prefixes
         else None
     )
