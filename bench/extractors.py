@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -96,10 +97,18 @@ def run(extractor: str, pages: list[dict]) -> tuple[dict[str, str], float]:
     return out, time.perf_counter() - t0
 
 
+@functools.cache
+def _stoplist() -> frozenset[str]:
+    """The stopwords of every language jusText knows, as trafilatura calls jusText on pages of any language."""
+    import justext
+
+    return frozenset(w for lang in justext.get_stoplists() for w in justext.get_stoplist(lang))
+
+
 def _justext(page: str, url: str | None) -> str:
     import justext
 
-    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"), encoding="utf-8")
+    paragraphs = justext.justext(page.encode("utf-8"), _stoplist(), encoding="utf-8")
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
