@@ -244,3 +244,10 @@ def test_words_split_at_humps_and_separators() -> None:
 )
 def test_pack_phrases(line: str, junk: bool) -> None:
     assert boilerplate_line(line) is junk
+
+
+def test_pages_too_deep_are_refused_before_extraction() -> None:
+    from malgeum.html import MAX_DEPTH, PageTooDeep
+
+    with pytest.raises(PageTooDeep):
+        extract("<div>" * (MAX_DEPTH + 10) + "deep" + "</div>" * (MAX_DEPTH + 10), "malgeum")
