@@ -484,9 +484,10 @@ def _page_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--html-field", help="records hold a web page in this field: their text is its main content")
     p.add_argument(
         "--extractor",
-        choices=("resiliparse", "trafilatura"),
+        choices=("resiliparse", "malgeum", "trafilatura"),
         default="resiliparse",
-        help="main-content extraction of web pages (WARC, .html, --html-field): resiliparse (fast) or trafilatura",
+        help="main-content extraction of web pages (WARC, .html, --html-field): resiliparse (fastest), malgeum "
+        "(resiliparse's DOM with boilerplate pruning, docs/extraction.md) or trafilatura",
     )
 
 

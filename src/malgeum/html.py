@@ -14,7 +14,7 @@ from typing import Any
 
 from malgeum.limits import OverTime, time_limit
 
-EXTRACTORS = ("resiliparse", "trafilatura")
+EXTRACTORS = ("malgeum", "resiliparse", "trafilatura")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Browsers stop nesting at 512 elements (Blink's parser puts deeper ones beside their parent). resiliparse's
 # extractor costs time in proportion to each text's depth, so deeper pages are refused before extraction (100,000
@@ -116,16 +116,22 @@ def extract(
     from resiliparse.parse.html import HTMLTree
 
     with time_limit(seconds):
-        tree = HTMLTree.parse(_FIGURES.sub(r"<\1div", html) if extractor == "resiliparse" else html)
+        # resiliparse and malgeum read captions as blocks once <figure>s are <div>s (see _FIGURES)
+        source = html if extractor == "trafilatura" else _FIGURES.sub(r"<\1div", html)
+        tree = HTMLTree.parse(source)
         if tree.document is not None and tree.document.query_selector(_DEEPER) is not None:
             raise PageTooDeep(f"page nested deeper than {MAX_DEPTH} elements")
         if inspect is not None:
             inspect(tree)
-        text = _extract(tree, html, extractor, url)
+        text = _extract(tree, source, extractor, url)
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def _extract(tree: object, html: str, extractor: str, url: str | None) -> str:
+    if extractor == "malgeum":
+        from malgeum.extraction import extract_main
+
+        return extract_main(tree, html)
     if extractor == "resiliparse":
         from resiliparse.extract.html2text import extract_plain_text
 

@@ -1,0 +1,232 @@
+"""The extraction itself (the method is described in the package docstring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
+
+from malgeum.extraction import markup
+from malgeum.extraction.phrases import drop_boilerplate_lines
+
+Node = Any  # resiliparse's ElementNode
+
+# a block of text: what a reader sees as one paragraph. Only the innermost blocks count, so that no text is
+# counted twice; text that templates put straight into a <div> between <br>s is a block too
+_BLOCK_TAGS = "p, pre, blockquote, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, div, ul, ol, dl, table, section, article"
+BLOCKS = (
+    f":is(p, pre, blockquote, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, div):not(:has({_BLOCK_TAGS})), "
+    ":is(div, td, li):has(> br)"
+)
+LINK_GROUPS = frozenset(("ul", "ol", "dl", "table", "div", "section"))
+HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+TITLES = frozenset(("h1", "h2"))  # the story's title and dek, just before its text
+
+PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
+PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
+KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
+CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
+NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
+LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
+SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
+LINE_LINKS = 0.5
+FALLBACK_SHARE = 0.3  # less than this share of the prose, or of resiliparse's extraction: the page was misread
+FALLBACK_CHARS = 200
+
+_RENDER = dict(
+    preserve_formatting=True,
+    list_bullets=False,
+    alt_texts=False,
+    links=False,
+    form_fields=False,
+    noscript=False,
+    comments=False,
+)
+
+
+def _links(node: Node) -> int:
+    links = node.get_elements_by_tag_name("a")
+    return sum(len(a.text) for a in links.values()) if len(links) else 0
+
+
+class _Page:
+    """The page's text blocks with their length, link text and ancestors, read from the DOM once, and the text
+    and link characters under every element that holds a block, summed in Python.
+
+    resiliparse builds a Python object for each node it hands out, so each ancestor is fetched once and
+    numbered, its chain to the body kept as numbers, and no decision after this one asks the DOM for text."""
+
+    def __init__(self, body: Node) -> None:
+        self.nodes: list[Node] = [body]
+        self.index: dict[Node, int] = {body: 0}
+        self.chains: list[tuple[int, ...]] = [(0,)]
+        self.blocks: list[tuple[int, int, int]] = []  # (node, characters, link characters)
+        for block in body.query_selector_all(BLOCKS).values():
+            n = len(block.text.strip())
+            if n:
+                self.blocks.append((self._number(block), n, _links(block)))
+        self.text = [0] * len(self.nodes)
+        self.links = [0] * len(self.nodes)
+        for i, n, links in self.blocks:
+            for up in self.chains[i]:
+                self.text[up] += n
+                self.links[up] += links
+
+    def _number(self, node: Node) -> int:
+        climbed = []
+        while node is not None and node not in self.index:
+            climbed.append(node)
+            node = node.parent
+        chain = self.chains[self.index[node]] if node is not None else ()
+        for up in reversed(climbed):
+            i = len(self.nodes)
+            self.nodes.append(up)
+            self.index[up] = i
+            chain = (i, *chain)
+            self.chains.append(chain)
+        return self.index[climbed[0]] if climbed else self.index[node]
+
+    def prose(self, removed: set[int]) -> tuple[list[int], int]:
+        """Prose characters under each element and the page's total, leaving out blocks inside `removed`."""
+        mass = [0] * len(self.nodes)
+        total = 0
+        for i, n, links in self.blocks:
+            chain = self.chains[i]
+            if n < PROSE_CHARS or links > PROSE_LINKS * n or (removed and not removed.isdisjoint(chain)):
+                continue
+            total += n
+            for up in chain:
+                mass[up] += n
+        return mass, total
+
+    def mass_of(self, mass: list[int], node: Node) -> int:
+        i = self.index.get(node)
+        return 0 if i is None else mass[i]
+
+
+def _decompose(nodes: list[Node]) -> None:
+    for node in nodes:
+        node.decompose()
+
+
+def _furniture(body: Node) -> list[Node]:
+    """Navigation, footers, side columns, forms... unless one holds most of the page's text (a <form> around a
+    whole page, as some frameworks write them). Removed before the blocks are read, so that their many small
+    blocks are never fetched."""
+    keep = KEEP_MASS * len(body.text)
+    return [n for n in body.query_selector_all(markup.FURNITURE).values() if len(n.text) <= keep]
+
+
+def _named(body: Node, page: _Page, mass: list[int], total: int) -> list[Node]:
+    """Elements whose class or id names boilerplate, unless they hold most of the prose."""
+    keep = KEEP_MASS * total
+
+    def removable(node: Node) -> bool:
+        return total == 0 or page.mass_of(mass, node) <= keep
+
+    doomed = []
+    for node in body.query_selector_all(markup.NAMED).values():
+        if markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", "")) and removable(node):
+            doomed.append(node)
+    return doomed
+
+
+def _container(page: _Page, mass: list[int], total: int) -> Node:
+    """The deepest element holding at least CONTAINER_MASS of the prose."""
+    node = page.nodes[0]
+    while True:
+        best, best_mass = None, 0
+        for child in node.children.values():
+            m = page.mass_of(mass, child)
+            if m > best_mass:
+                best, best_mass = child, m
+        if best is None or best_mass < CONTAINER_MASS * total:
+            return node
+        node = best
+
+
+def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
+    """What lies outside the container, but for the prose just before it (a lead, a standfirst)."""
+    doomed = []
+    node, level, body = container, 0, page.nodes[0]
+    while node is not body:
+        parent = node.parent
+        if parent is None:
+            break
+        level += 1
+        siblings = parent.child_nodes.values()
+        at = siblings.index(node)
+        near = level <= NEAR_LEVELS
+        for i, sibling in enumerate(siblings):
+            if i < at and near and (sibling.tag in TITLES or page.mass_of(mass, sibling)):
+                continue
+            if i != at and (not near or sibling.type == node.type):  # text between elements stays near
+                doomed.append(sibling)
+        node = parent
+    return doomed
+
+
+def _link_blocks(container: Node, page: _Page, removed: set[int]) -> list[Node]:
+    """Link lists and link lines inside the container: lists, tables and divisions whose text is mostly link
+    text, and short blocks that are mostly a link."""
+    inside = page.index[container]
+    doomed = []
+    for i, n in enumerate(page.text):
+        if n and page.links[i] > LIST_LINKS * n and i != inside:
+            chain = page.chains[i]
+            if inside in chain and removed.isdisjoint(chain) and page.nodes[i].tag in LINK_GROUPS:
+                doomed.append(page.nodes[i])
+    for i, n, links in page.blocks:
+        if n < SHORT_BLOCK and links > LINE_LINKS * n:
+            chain = page.chains[i]
+            if inside in chain and removed.isdisjoint(chain):
+                doomed.append(page.nodes[i])
+    return doomed
+
+
+def _with_headings(nodes: list[Node]) -> list[Node]:
+    titles = [n.previous_element_sibling for n in nodes]
+    return nodes + [t for t in titles if t is not None and t.tag in HEADINGS]
+
+
+def _with_titles(nodes: list[Node], page: _Page) -> list[Node]:
+    """The nodes and the heading right before each outermost one that holds text ("Related articles" above the
+    list of them)."""
+    held = {page.index[n] for n in nodes if n in page.index}
+    titles = []
+    for node in nodes:
+        i = page.index.get(node)
+        if i is None or not held.isdisjoint(page.chains[i][1:]):
+            continue
+        before = node.previous_element_sibling
+        if before is not None and before.tag in HEADINGS:
+            titles.append(before)
+    return nodes + titles
+
+
+def extract_main(tree: Any, html: str) -> str:
+    """The main content of a parsed page as text, one block per line (`html`: the page the tree was parsed
+    from, parsed again only when the page has to be read as resiliparse reads it)."""
+    body = tree.body
+    if body is None:
+        return ""
+    _decompose(body.query_selector_all(markup.INVISIBLE).values())
+    furniture = _furniture(body)
+    _decompose(_with_headings(furniture))
+    page = _Page(body)
+    mass, total = page.prose(set())
+    doomed = _named(body, page, mass, total)
+    removed = {page.index[n] for n in doomed if n in page.index}
+    mass, kept = page.prose(removed)
+    container = _container(page, mass, kept) if kept else body
+    doomed += _link_blocks(container, page, removed)
+    if container is not body:
+        doomed += _outside(container, page, mass)
+    _decompose(_with_titles(doomed, page))
+    text = drop_boilerplate_lines(extract_plain_text(tree, main_content=False, **_RENDER))
+    if len(text) < max(FALLBACK_SHARE * total, FALLBACK_CHARS):
+        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_RENDER)
+        if len(text) < FALLBACK_SHARE * len(fallback):
+            return fallback
+    return text

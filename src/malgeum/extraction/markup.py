@@ -1,0 +1,168 @@
+"""What page templates call their boilerplate: tags, ARIA roles and the words of class and id names.
+
+These names are the vocabulary of HTML templates (mostly English whatever the page's language), not of a
+language, so they live here rather than in a language pack. A class or id names boilerplate when one of its
+words is in `BOILERPLATE_WORDS`: class tokens are split into words at `-`, `_`, digits and camelCase humps, so
+`post-share-bar`, `shareBar` and `social_links` all say "share" or "social", while `shared-content` does not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# never text: removed before anything is measured
+INVISIBLE = (
+    "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, map, "
+    "button, select, textarea, input, option, "
+    "[hidden], [aria-hidden=true], [style*='display:none' i], [style*='display: none' i], "
+    "[style*='visibility:hidden' i], [style*='visibility: hidden' i]"
+)
+
+# page furniture by what it is: navigation, the page's footer, side columns, dialogs and forms' chrome
+FURNITURE = (
+    "nav, aside, footer, menu, dialog, form, "
+    "[role=navigation], [role=contentinfo], [role=complementary], [role=search], [role=dialog], "
+    "[role=alertdialog], [role=menu], [role=menubar], [role=toolbar], [role=banner], "
+    "header:not(article header, main header, [role=main] header)"
+)
+
+# the words of class and id names that mark a kind of boilerplate, by kind (the kind is only for the reader)
+_KINDS: dict[str, tuple[str, ...]] = {
+    "navigation": (
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menubar",
+        "submenu",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "pagination",
+        "pager",
+        "paging",
+        "toolbar",
+        "topbar",
+        "skip",
+        "skiplink",
+        "masthead",
+    ),
+    "footer": ("footer", "colophon", "copyright", "imprint"),
+    "side columns": ("sidebar", "widget", "widgets", "rail", "aside"),
+    "sharing": ("share", "sharing", "shares", "social", "sociable", "addthis", "shariff", "sharedaddy", "sharethis"),
+    "comments": ("comment", "comments", "disqus", "respond", "reply", "replies"),
+    "related": (
+        "related",
+        "recommended",
+        "recommendations",
+        "recirculation",
+        "popular",
+        "mostviewed",
+        "mostread",
+        "trending",
+        "similar",
+        "teaser",
+        "teasers",
+        "outbrain",
+        "taboola",
+        "plista",
+        "readmore",
+        "more",
+        "prev",
+        "next",
+        "previous",
+    ),
+    "ads": (
+        "ad",
+        "ads",
+        "adv",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "adsense",
+        "adslot",
+        "dfp",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "promoted",
+        "banner",
+        "commercial",
+        "affiliate",
+    ),
+    "subscription": (
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "login",
+        "signin",
+        "register",
+        "paywall",
+        "donate",
+        "donation",
+        "membership",
+    ),
+    "consent": ("cookie", "cookies", "consent", "gdpr", "cmp"),
+    "post metadata": (
+        "author",
+        "authors",
+        "byline",
+        "bio",
+        "tags",
+        "tagcloud",
+        "taglist",
+        "keywords",
+        "rating",
+        "ratings",
+        "print",
+        "meta",
+        "postmeta",
+        "dateline",
+        "timestamp",
+        "credit",
+        "credits",
+    ),
+    "overlays": ("modal", "popup", "overlay", "lightbox", "hidden", "hide", "offcanvas", "sronly", "tooltip"),
+}
+BOILERPLATE_WORDS = frozenset(w for words in _KINDS.values() for w in words)
+
+_PARTS = re.compile(r"[^A-Za-z]+")
+_HUMPS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# "tag-politics", "category-news", "author-jane" on an article name its taxonomy, not a tag box
+_TAXONOMY = re.compile(r"^(?:tag|category|categories|author|format)-", re.I)
+
+
+def words(name: str) -> list[str]:
+    """The lower-cased words of one class token or id: `postShareBar` -> post, share, bar."""
+    out: list[str] = []
+    for part in _PARTS.split(name):
+        if part.islower():
+            out.append(part)
+        elif part:
+            out.extend(w.lower() for w in _HUMPS.findall(part))
+    return out
+
+
+def boilerplate_word(classes: str, ident: str) -> str | None:
+    """The first boilerplate word among an element's class tokens and id, or None."""
+    return _named(classes) or (_named(ident) if ident else None)
+
+
+@lru_cache(maxsize=1 << 16)  # templates repeat their class names on every element of a kind, and every page
+def _named(names: str) -> str | None:
+    for token in names.split():
+        if _TAXONOMY.match(token):
+            continue
+        for w in words(token):
+            if w in BOILERPLATE_WORDS:
+                return w
+    return None
+
+
+# elements that may carry a boilerplate name; links, images, list items and inline words are left to the
+# lists and blocks that hold them (a menu's <li class="menu-item"> goes with its menu)
+NAMED = ":is([class], [id]):not(a, img, i, b, em, strong, small, label, li, time, abbr, option, br, hr)"

@@ -1,0 +1,253 @@
+"""malgeum's main-content extractor on pages written for these tests: the story stays, the template goes."""
+
+from __future__ import annotations
+
+import pytest
+
+from malgeum.extraction.markup import boilerplate_word, words
+from malgeum.extraction.phrases import boilerplate_line
+from malgeum.html import extract
+
+STORY_EN = [
+    "City council approves new cycling lanes after a year of public debate",
+    "The city council voted on Tuesday to build forty kilometres of protected cycling lanes across the old "
+    "town, ending a year of hearings in which shop owners and residents argued over parking and deliveries.",
+    "Supporters said the lanes would make the narrow streets safer for children riding to school, and pointed "
+    "to a survey in which most residents said they would cycle more if the roads felt less dangerous.",
+    "Construction is expected to begin in the spring and to take about two years, the council said, with the "
+    "busiest streets rebuilt first so that the work disturbs the fewest people during the summer season.",
+]
+CAPTION_EN = "Cyclists ride along the river path on Tuesday morning."
+
+
+def _links(prefix: str, n: int) -> str:
+    return "".join(f'<li><a href="/{prefix}/{i}">{prefix.title()} item number {i}</a></li>' for i in range(n))
+
+
+NEWS_EN = f"""<!doctype html><html lang="en"><head><title>Cycling lanes</title>
+<script>var tracking = "this is not text";</script><style>body {{ color: red }}</style></head><body>
+<div class="cookie-banner">We use cookies to improve your experience. By continuing to browse you agree to
+our use of cookies and our privacy policy. <button>Accept all</button></div>
+<header class="site-header"><a href="/">The Daily Example</a>
+<nav class="main-nav"><ul>{_links("section", 8)}</ul></nav></header>
+<div class="page"><main><article class="story">
+<h1>{STORY_EN[0]}</h1>
+<div class="byline">By Jane Doe, city reporter</div>
+<div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">Email</a></div>
+<div class="article-body">
+<p>{STORY_EN[1]}</p>
+<figure><img src="lanes.jpg" alt="a lane"><figcaption>{CAPTION_EN}</figcaption></figure>
+<h2>What happens next</h2>
+<p>{STORY_EN[2]}</p>
+<p>Read more: <a href="/other">Council budget passes after late-night session</a></p>
+<p>{STORY_EN[3]}</p>
+</div>
+<section class="related-articles"><h3>Related articles</h3><ul>{_links("story", 5)}</ul></section>
+<div id="comments" class="comments"><h3>12 comments</h3>
+<div class="comment"><p>I have been waiting for this for years and I really hope the works start soon, my kids
+would love to ride to school on their own instead of being driven every single morning.</p></div>
+<div class="comment"><p>What about the shops on the main street? Deliveries will become a nightmare and nobody
+on the council seems to have thought about the vans that park there every morning of the week.</p></div>
+</div>
+</article></main>
+<aside class="sidebar"><h3>Most popular</h3><ul>{_links("popular", 6)}</ul>
+<div class="newsletter">Sign up for our newsletter and get the best stories of the day in your inbox every
+morning, free of charge, with no spam and an easy way to unsubscribe whenever you like.</div></aside></div>
+<footer class="site-footer"><p>Copyright 2025 The Daily Example. All rights reserved. Contact us, advertise
+with us, terms of use, privacy policy and cookie settings for every reader of this website.</p>
+<ul>{_links("footer", 6)}</ul></footer>
+</body></html>"""
+
+
+STORY_KO = [
+    "지역 도서관, 밤 열 시까지 문 연다",
+    "시는 다음 달부터 지역 공공도서관 다섯 곳의 운영 시간을 밤 열 시까지 늘린다고 밝혔다. 퇴근한 직장인과 "
+    "시험을 앞둔 학생들이 도서관을 더 오래 이용할 수 있도록 하려는 것이다.",
+    "도서관 관계자는 저녁 시간에 자리가 부족하다는 민원이 꾸준히 들어왔다며 열람실 좌석도 이백 석가량 "
+    "늘릴 계획이라고 말했다. 늘어난 운영 시간에는 사서 인력도 추가로 배치된다.",
+    "시는 이용 현황을 석 달 동안 지켜본 뒤 다른 도서관으로 확대할지 결정할 예정이다. 주말 운영 시간은 "
+    "지금과 같이 유지되며, 자세한 내용은 각 도서관 누리집에서 확인할 수 있다.",
+]
+CAPTION_KO = "시민들이 저녁 시간 도서관 열람실에서 책을 읽고 있다."
+
+
+NEWS_KO = f"""<html lang="ko"><head><meta charset="utf-8"><title>도서관</title></head><body>
+<div id="header"><ul class="gnb">{_links("menu", 9)}</ul></div>
+<div class="location">홈 &gt; 사회 &gt; 지역</div>
+<div id="container"><div class="article_view">
+<h1 class="title">{STORY_KO[0]}</h1>
+<div class="article_info">입력 2025.03.02 10:00 | 수정 2025.03.02 11:00</div>
+<ul class="sns_share"><li><a href="#">페이스북</a></li><li><a href="#">트위터</a></li>
+<li><a href="#">카카오톡</a></li></ul>
+<div id="articleBody" class="article_body">
+<p>{STORY_KO[1]}</p>
+<figure><img src="a.jpg"><figcaption>{CAPTION_KO}</figcaption></figure>
+<p>{STORY_KO[2]}</p>
+<p>{STORY_KO[3]}</p>
+</div>
+<div class="relation_news"><strong>관련기사</strong><ul>{_links("news", 4)}</ul></div>
+<div class="reply_area"><h4>댓글</h4><p>좋은 소식이네요. 저녁마다 자리가 없어서 다른 곳을 찾아다녔는데
+이제 집 근처에서 공부할 수 있겠습니다. 주말에도 시간을 늘려 주시면 좋겠습니다.</p></div>
+</div>
+<div class="aside"><h3>많이 본 뉴스</h3><ol>{_links("rank", 5)}</ol></div></div>
+<div id="footer"><p>주소: 서울시 중구 예시로 1 | 대표전화 02-000-0000 | Copyright 예시일보. All rights
+reserved. 무단 전재 및 재배포 금지. 본 사이트의 모든 기사는 저작권법의 보호를 받습니다.</p></div>
+</body></html>"""
+
+BLOG_EN = f"""<html><body><div id="wrapper" class="site has-sidebar">
+<div class="masthead"><a href="/">My little garden</a> <ul>{_links("archive", 6)}</ul></div>
+<div class="post hentry">
+<h2 class="entry-title">Growing tomatoes on a balcony</h2>
+<div class="entry-meta">Posted on May 3 by Sam in <a href="/c/garden">Garden</a></div>
+<div class="entry-content">
+<p>Last spring I tried growing tomatoes in pots on my small balcony, and the harvest was far better than I
+expected from three plants, a bag of compost and a little patience every evening after work.</p>
+<h3>Choosing the pots</h3>
+<p>Big pots matter more than anything else: the roots need room, and a small pot dries out within hours on a
+sunny day, so I used containers of at least twenty litres and put a saucer under each of them.</p>
+<ul><li>Water every evening in summer, never in the midday sun.</li>
+<li>Pinch out the side shoots so the plant puts its strength into fruit.</li></ul>
+</div>
+<div class="post-tags">Tags: <a href="/t/1">tomatoes</a>, <a href="/t/2">balcony</a></div>
+</div>
+<div id="sidebar" class="widget-area"><div class="widget"><h3>About me</h3><p>I write about my small garden in
+the city, about what grows there and about what the snails ate before I could harvest it myself.</p></div></div>
+</div></body></html>"""
+
+FORUM_EN = """<html><body><div class="navbar"><a href="/">Forum home</a> <a href="/new">New posts</a></div>
+<div class="thread"><h1>Best way to store winter tyres?</h1>
+<div class="message"><div class="author">wheelie</div><div class="message-body">I have a set of winter tyres on
+rims and nowhere but a damp garage to keep them. Should I stack them or hang them, and do I need covers?</div></div>
+<div class="message"><div class="author">torque42</div><div class="message-body">Tyres on rims are best hung on
+a wall hook or stacked flat, never stood upright for months. Clean them first and keep them away from the
+boiler and from sunlight, which both age the rubber.</div></div>
+<div class="message"><div class="author">mech_anna</div><div class="message-body">Covers help in a damp garage,
+but make sure they breathe. Also drop the pressure a little and write the position of each wheel on it in chalk
+so you can rotate them next season.</div></div>
+</div><div class="footer">Powered by ExampleBoard. Terms and rules. Privacy policy.</div></body></html>"""
+
+PLAIN = """<html><body><table><tr><td>Opening hours of the community hall are from nine to five on weekdays.
+<br>The hall can be booked for private events by calling the office during those hours.<br>Bring your own
+chairs for events of more than fifty people.</td></tr></table></body></html>"""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def news_en() -> str:
+    return extract(NEWS_EN, "malgeum")
+
+
+def test_news_keeps_the_story_its_heading_and_caption_as_lines(news_en: str) -> None:
+    lines = _lines(news_en)
+    for paragraph in STORY_EN[1:]:
+        assert paragraph in lines
+    assert "What happens next" in lines  # a heading inside the story, on its own line
+    assert CAPTION_EN in lines  # the figure's caption, on its own line
+    assert STORY_EN[0] in lines  # the title: a heading of the container
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "We use cookies",  # cookie banner
+        "Section item",  # navigation
+        "Facebook",  # share bar
+        "Read more:",  # a link line inside the story
+        "Related articles",  # the heading of a removed link list
+        "Story item",  # related links
+        "waiting for this for years",  # comments
+        "Popular item",  # side column
+        "Sign up for our newsletter",
+        "All rights reserved",  # footer
+        "this is not text",  # script
+    ],
+)
+def test_news_drops_the_template(news_en: str, junk: str) -> None:
+    assert junk not in news_en
+
+
+def test_korean_news_keeps_the_story_and_drops_the_portal() -> None:
+    text = extract(NEWS_KO, "malgeum")
+    lines = _lines(text)
+    for paragraph in STORY_KO[1:]:
+        assert paragraph in lines
+    assert CAPTION_KO in lines
+    for junk in ("Menu item", "페이스북", "관련기사", "News item", "자리가 없어서", "많이 본 뉴스", "무단 전재"):
+        assert junk not in text, junk
+
+
+def test_blog_keeps_post_and_list_but_not_the_sidebar() -> None:
+    text = extract(BLOG_EN, "malgeum")
+    lines = _lines(text)
+    assert "Choosing the pots" in lines
+    assert "Water every evening in summer, never in the midday sun." in lines  # list items, one a line
+    assert any(line.startswith("Big pots matter more than anything else") for line in lines)
+    for junk in ("Archive item", "About me", "snails", "Tags:"):
+        assert junk not in text, junk
+
+
+def test_forum_thread_keeps_every_post() -> None:
+    text = extract(FORUM_EN, "malgeum")
+    for post in ("damp garage to keep them", "never stood upright", "write the position of each wheel"):
+        assert post in text
+    assert "Powered by ExampleBoard" not in text
+    assert "New posts" not in text
+
+
+def test_page_without_a_main_block_still_yields_its_text() -> None:
+    text = extract(PLAIN, "malgeum")
+    assert "Opening hours of the community hall" in text
+    assert "Bring your own" in text
+
+
+def test_empty_and_bodiless_pages() -> None:
+    assert extract("", "malgeum") == ""
+    assert extract("<html><head><title>t</title></head></html>", "malgeum") == ""
+
+
+@pytest.mark.parametrize(
+    ("classes", "ident", "word"),
+    [
+        ("post-share-bar", "", "share"),
+        ("shareBar", "", "share"),
+        ("", "comments", "comments"),
+        ("widget widget_text", "", "widget"),
+        ("shared-content", "", None),  # "shared" is not "share"
+        ("tag-politics category-news post", "", None),  # an article's taxonomy, not a tag box
+        ("entry-content", "", None),
+        ("has-sidebar site", "", "sidebar"),  # named, but kept when it holds the story (see the blog test)
+    ],
+)
+def test_boilerplate_names(classes: str, ident: str, word: str | None) -> None:
+    assert boilerplate_word(classes, ident) == word
+
+
+def test_words_split_at_humps_and_separators() -> None:
+    assert words("postShareBar") == ["post", "share", "bar"]
+    assert words("sns_share-2") == ["sns", "share"]
+
+
+@pytest.mark.parametrize(
+    ("line", "junk"),
+    [
+        ("Share this article", True),
+        ("▶ 관련기사", True),
+        ("Read more: Council budget passes after late-night session", True),
+        ("관련기사: 도서관 운영 시간 연장", True),
+        ("Comments (12)", True),
+        ("The council will share the plans with residents next week.", False),
+        ("Read more books, the librarian said.", False),  # no colon: a sentence, not a pointer
+    ],
+)
+def test_pack_phrases(line: str, junk: bool) -> None:
+    assert boilerplate_line(line) is junk
+
+
+def test_pages_too_deep_are_refused_before_extraction() -> None:
+    from malgeum.html import MAX_DEPTH, PageTooDeep
+
+    with pytest.raises(PageTooDeep):
+        extract("<div>" * (MAX_DEPTH + 10) + "deep" + "</div>" * (MAX_DEPTH + 10), "malgeum")
