@@ -285,7 +285,7 @@ def test_an_html_field_gets_the_page_metadata_and_keeps_the_records_own(tmp_path
     assert en.text.startswith("Ferry service to resume next week\n\nThe harbour authority")  # already first: once
     assert en.text.count("Ferry service to resume next week") == 1
     assert en.meta["canonical"] == "https://harbour.example/news/ferry-service" and en.meta["page_lang"] == "en"
-    assert en.meta["published"] == "2026-01-05T09:30:00+00:00" and en.meta["extractor"] == "resiliparse"
+    assert en.meta["published"] == "2026-01-05T09:30:00+00:00" and en.meta["extractor"] == "malgeum"
     ko = docs["ko"]
     assert ko.meta["title"] == "RSS의 제목" and ko.meta["author"] is None  # the record's own fields stay
     assert ko.meta["published"] == "2026-01-03T14:05:00" and ko.meta["site_name"] == "맑음일보"

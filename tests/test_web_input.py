@@ -116,7 +116,7 @@ def test_warc_records_become_documents_with_their_metadata(crawl):
     one = docs["https://malgeum.example/news/1"]
     assert one.id.startswith("urn:uuid:") and one.meta["warc_record_id"] == one.id and one.meta["date"]
     assert "심야버스 노선을 북부 지역까지 늘리기로" in one.text and "30분 간격으로" in one.text
-    assert one.meta["charset"] == "utf-8" and one.meta["extractor"] == "resiliparse"
+    assert one.meta["charset"] == "utf-8" and one.meta["extractor"] == "malgeum"
     two = docs["https://malgeum.example/news/2"]
     assert two.meta["charset"] == "cp949" and "늘리기로(똠방각하)" in two.text
     ferry = docs["https://harbour.example/ferry"]

@@ -485,7 +485,7 @@ def _page_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--extractor",
         choices=("resiliparse", "malgeum", "trafilatura"),
-        default="resiliparse",
+        default=Fields.extractor,
         help="main-content extraction of web pages (WARC, .html, --html-field): resiliparse (fastest), malgeum "
         "(resiliparse's DOM with boilerplate pruning, docs/extraction.md) or trafilatura",
     )

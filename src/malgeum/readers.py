@@ -52,7 +52,7 @@ class Fields:
     text: str = "text"
     id: str = "id"
     html: str | None = None  # records whose page is in this field: their text is extracted from it
-    extractor: str = "resiliparse"  # or "trafilatura"
+    extractor: str = "malgeum"  # or "resiliparse" (the fastest), "trafilatura" (the slowest)
     # a record (JSONL line, Parquet cell, .txt or .html file, WARC record) over this many bytes is quarantined
     # unread: a record costs about five times its size in memory as it goes through the steps, so 128 MiB keeps a
     # worker under about 1 GB, and no real web document comes near it (a 100 MB one is still read)
