@@ -7,8 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from malgeum import langpacks
-from malgeum import scripts
+from malgeum import langpacks, scripts
 from malgeum.steps import pii, salad, spam, whitespace
 
 SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00\x1c\x85\u2028가a.")
