@@ -334,7 +334,7 @@ def build(out: Path, scale: float) -> dict[str, tuple[str, str]]:
         for i, story in enumerate(stories):
             others = [t for t in titles if t != story.title]
             day = i // 6  # six pages a day share the day's most-read list
-            days.setdefault(day, random.Random(f"{site.host}{day}").sample(others, min(5, len(others))))
+            days.setdefault(day, random.Random(f"{site.host}{day}").sample(titles, min(5, len(titles))))
             page = Page(story, random.Random(f"{site.host}{i}"), i, rng.sample(others, min(3, len(others))), days[day])
             url = f"https://{site.host}/news/2026/{i + 1:05d}"
             body = site.render(page).encode("utf-8")

@@ -135,17 +135,22 @@ class CutBoilerplate(Step):
                 else:
                     cut_line(m.start(), m.end(), rule["id"], rule["reason"])
         for m in self._all.heading.finditer(text) if self._all.heading else ():
-            if m.start() in cut_lines or not (found := fitting(m, "heading", m.start(), m.end())):
+            if not (found := fitting(m, "heading", m.start(), m.end())):
                 continue
             m = found[1]
             items, end = self._items[m.lastgroup or ""], m.end()
+            # an extracted page puts a blank line between a heading block and the list block below it
+            if text.startswith("\n\n", end) and items.fullmatch(text, end + 2, _line_end(text, end + 2)):
+                end += 1
             for _ in range(_MAX_ITEMS):
-                nxt = text.find("\n", end + 1)
-                nxt = len(text) if nxt < 0 else nxt
+                nxt = _line_end(text, end + 1)
                 if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
                     break
                 end = nxt
-            cut_line(m.start(), end, *self._cut(m))
+            if m.start() not in cut_lines:
+                cut_line(m.start(), end, *self._cut(m))
+            elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this rule's
+                cut_line(m.end() + 1, end, *self._cut(m))
         for m in self._all.prefix.finditer(text) if self._all.prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
@@ -271,6 +276,11 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
 _MAY_END_IN_CREDIT = re.compile(r"^(?![^\n]*[다요죠까]\.[ \t]*$)[^\n]+", re.M)
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 _MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands
+
+
+def _line_end(text: str, start: int) -> int:
+    nxt = text.find("\n", start)
+    return len(text) if nxt < 0 else nxt
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -23,6 +23,8 @@ class CutTemplates(Step):
     in the page); `path` applies a table an earlier run learned instead (`--templates`). The thresholds are the
     first pass's; `keep` lists lines that are never cut (a veto of a learned template). `url_field` names the
     meta field that holds a document's URL, whose host groups its pages; without one, only the corpus counts.
+    A host's line on `everywhere_share` of its pages is cut wherever it stands; a host of `few_pages` to
+    `min_pages` pages has its lines on every page cut.
     """
 
     kind = "templates"
@@ -41,6 +43,8 @@ class CutTemplates(Step):
         corpus_max_count: int = 100,
         min_stability: float = 0.5,
         edge_share: float = 0.2,
+        everywhere_share: float = 0.5,
+        few_pages: int = 3,
         name: str | None = None,
     ) -> None:
         super().__init__(name)
@@ -63,6 +67,8 @@ class CutTemplates(Step):
             corpus_max_count,
             min_stability,
             edge_share,
+            everywhere_share,
+            few_pages,
         )
         self.table = np.empty(0, TABLE)
         self._keys: frozenset[int] = frozenset()
