@@ -149,7 +149,8 @@ class CutBoilerplate(Step):
                 end = nxt
             if m.start() not in cut_lines:
                 cut_line(m.start(), end, *self._cut(m))
-            elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this rule's
+            elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this
+                # rule's
                 cut_line(m.end() + 1, end, *self._cut(m))
         for m in self._all.prefix.finditer(text) if self._all.prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
