@@ -99,17 +99,20 @@ class CutTemplates(Step):
         for line in text.split("\n"):
             s, e = pos, pos + len(line)
             pos = e + 1
-            for whole in (line, trimmed[s]) if s in trimmed and line.strip() else (line,):
-                if found := self._template(whole, seed, host):
-                    cuts.append(Cut(*whole_line(text, s, e), *found))
-                    break
+            # most lines are longer than any template line, or start unlike one: they are not shaped at all
+            short = line and len(line) <= self._max_length and head(line) in self._heads
+            found = self._template(line, seed, host) if short else None
+            if found is None and s in trimmed and line.strip():
+                found = self._template(trimmed[s], seed, host)
+            if found is not None:
+                cuts.append(Cut(*whole_line(text, s, e), *found))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))  # consecutive lines share a break
 
     def _template(self, line: str, seed: int, host: str | None) -> tuple[str, str] | None:
         """(rule, reason) when the line is a learned template of the document's host or of the corpus."""
-        if not line or len(line) > self._max_length or head(line) not in self._heads:
-            return None  # no template line starts like this one: most lines are not shaped at all
+        if len(line) > self._max_length or head(line) not in self._heads:
+            return None
         sh = shape(line)
         if not 0 < len(sh) <= MAX_SHAPE:
             return None
@@ -148,8 +151,8 @@ def trimmed_lines(doc: Document) -> dict[int, str]:
     for edit in reversed(group):  # in order: offsets are the step's input's, shifted by the cuts before
         at = edit.start + shift
         shift += len(edit.inserted) - (edit.end - edit.start)
-        if edit.inserted or not edit.removed or "\n" in edit.removed:
-            continue  # a replacement, or a whole line gone
+        if edit.inserted or "\n" in edit.removed or not any(c.isalnum() for c in edit.removed):
+            continue  # a replacement, a whole line gone, or white space and marks, which a shape ignores anyway
         pieces.setdefault(text.rfind("\n", 0, at) + 1, []).append((at, edit.removed))
     out = {}
     for ls, found in pieces.items():
