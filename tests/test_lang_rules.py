@@ -7,7 +7,7 @@ import pytest
 
 from malgeum import Document
 from malgeum.recipe import build
-from malgeum.steps.boilerplate import LineScripts
+from malgeum.scripts import LineScripts
 
 ENGLISH_BEFORE = "The council met on Monday evening to talk about the old bridge over the river."
 ENGLISH_AFTER = "It voted to close the bridge next year and to build a new one upstream."
@@ -91,9 +91,11 @@ def test_a_line_too_short_to_tell_takes_its_neighbours_script():
     assert scripts.fits(text.index("2024.3.15"), "hangul") and not scripts.fits(text.index("2024.3.15"), "latin")
     kbs = text.index("ⓒ KBS")
     assert scripts.fits(kbs, "latin") and not scripts.fits(kbs, "hangul")  # the line above it is English
-    assert not LineScripts(ENGLISH_BEFORE).may_have("hangul") and LineScripts("2024.3.15").may_have("hangul")
+    assert not LineScripts(ENGLISH_BEFORE).in_document("hangul") and LineScripts(KOREAN_BEFORE).in_document("hangul")
 
 
-def test_a_text_that_is_only_a_link_is_any_packs():
+def test_a_text_that_is_only_a_link_is_no_packs():
+    # nothing around the link says which language it is in: no pack names it (min_length drops such a text)
     scripts = LineScripts("https://example.com/news/2024/article/12345.html")
-    assert scripts.fits(0, "hangul") and scripts.fits(0, "latin")
+    assert not scripts.fits(0, "hangul") and not scripts.fits(0, "latin") and not scripts.in_document("latin")
+    assert _edits("https://example.com/news/2024/article/12345.html\n2024.3.15") == []

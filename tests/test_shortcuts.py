@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from malgeum import langpacks
-from malgeum.steps import foreign, pii, salad, spam, whitespace
+from malgeum import langpacks, scripts
+from malgeum.steps import pii, salad, spam, whitespace
 
 SPACES_AND_WORDS = list(" \t\n\r\u00a0\u3000\u200b\x00\x1c\x85\u2028가a.")
 SCRIPTS = list(" \n.,1가나ᄀㄱAbéЖ中あ")
@@ -34,21 +34,21 @@ runs = st.lists(st.tuples(st.sampled_from(SCRIPTS), st.integers(1, 6)), max_size
 @given(pieces=runs)
 def test_the_main_script_shortcut_agrees_with_counting_every_script(pieces):
     text = "".join(c * n for c, n in pieces)
-    assert foreign.text_script(text) == foreign.main_script(foreign.script_counts(text))
+    assert scripts.text_script(text) == scripts.main_script(scripts.script_counts(text))
 
 
 @settings(max_examples=500, deadline=None)
 @given(pieces=runs)
 def test_script_counts_by_deletion_are_counts_of_letters(pieces):
     text = "".join(c * n for c, n in pieces)
-    counts = foreign.script_counts(text)
-    for name, rx in foreign.SCRIPTS.items():
-        assert counts[name] == len(rx.findall(text)) * foreign._WEIGHT.get(name, 2)
+    counts = scripts.script_counts(text)
+    for name, rx in scripts.SCRIPTS.items():
+        assert counts[name] == len(rx.findall(text)) * scripts._WEIGHT.get(name, 2)
 
 
 def test_no_script_weighs_more_than_hangul():
     # the shortcut's reasoning: Hangul outnumbering every other letter means it outweighs every script
-    assert max([*foreign._WEIGHT.values(), 2]) <= foreign._WEIGHT["hangul"]
+    assert max([*scripts._WEIGHT.values(), 2]) <= scripts._WEIGHT["hangul"]
 
 
 @settings(max_examples=1000, deadline=None)

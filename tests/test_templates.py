@@ -124,9 +124,21 @@ def test_lines_that_recur_in_random_places_are_not_a_template():
 
 def test_a_host_with_too_few_pages_learns_nothing():
     rng = random.Random(5)
-    rows = [news_page(rng, i) for i in range(4)]
+    rows = [news_page(rng, i) for i in range(2)]
     table = learn_documents([Document(r["id"], r["text"], {"url": r["url"]}) for r in rows])
     assert len(table) == 0
+
+
+def test_a_host_of_a_few_pages_learns_only_the_lines_on_every_page():
+    # four pages (three reporters): the stamp, the buttons and the banner are on all four, the names are not
+    rng = random.Random(5)
+    out = clean_all([news_page(rng, i) for i in range(4)])
+    assert [text for _, text in cuts(out["news-0"])] == [
+        "입력 2024.01.01. 오전 0:00  |  수정 2024.01.",
+        "구독",
+        "응원하기",
+        "오늘의 날씨와 교통 소식을 앱에서 받아 보세요",
+    ]
 
 
 def test_without_urls_the_corpus_counts():

@@ -40,6 +40,17 @@ def load(lang: str, topic: str) -> dict[str, Any]:
     return {}
 
 
+def script(lang: str) -> str | None:
+    """The script language `lang` is written in (`<lang>/language.yaml`), where its pack's rules may act; None
+    when the pack names none (its rules then act on every text)."""
+    from malgeum.scripts import SCRIPTS
+
+    name = load(lang, "language").get("script")
+    if name is not None and name not in SCRIPTS:
+        raise ValueError(f"{lang}/language.yaml: unknown script {name!r}; known: {sorted(SCRIPTS)}")
+    return name
+
+
 def alternatives(pattern: str | list[str]) -> str:
     """A rule's pattern: one regex, or a list of alternatives; made unable to match a line break."""
     joined = pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)

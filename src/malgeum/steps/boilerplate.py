@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
+from malgeum.scripts import LineScripts
 from malgeum.step import Step
-from malgeum.steps.foreign import SCRIPTS as SCRIPT_LETTERS  # one table of scripts for both steps
-from malgeum.steps.foreign import script_counts
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
@@ -45,11 +44,9 @@ class CutBoilerplate(Step):
     right below it. A line rule marked `list_only` cuts its line only where links are listed: when the next
     line is another link, a line already cut, or nothing (`▶ title` above its story is a section head).
 
-    A pack speaks its language: a pack that names its `script` (`hangul`, `latin`) cuts only lines written
-    in it, so that a Korean rule never cuts an English line and the rule an edit names is of the line's
-    language. A line is in a script when a good share of its letters are (links and e-mail addresses aside:
-    a bilingual notice is in both); a line with too few letters to tell (`2021.12.20`, `ⓒ KBS`, `----`, a
-    bare link) is also in the script of the nearest lines that tell, else in the document's (`LineScripts`).
+    A pack speaks its language: a pack that names its script (`<lang>/language.yaml`) cuts only in documents
+    and on lines written in it (`malgeum.scripts.LineScripts`), so that a Korean rule never cuts an English
+    line or anything on an English page, and the rule an edit names is of the line's language.
 
     `captions`: `keep` (the default) cuts a photo credit and keeps the caption it ends; `drop` removes such a
     caption line whole (rule `<lang>.caption.dropped`), for corpora that want story text only.
@@ -86,9 +83,7 @@ class CutBoilerplate(Step):
                 self._rules[name] = rule
                 named[rule["kind"]].append((name, rule))
                 named_all[rule["kind"]].append((name, rule))
-            if data.get("script") not in (None, *SCRIPT_LETTERS):
-                raise ValueError(f"{lang}/boilerplate.yaml: unknown script {data['script']!r}")
-            pack = _compile(lang, data.get("script"), named, data.get("contains_first_chars"))
+            pack = _compile(lang, langpacks.script(lang), named, data.get("contains_first_chars"))
             self._packs.append(pack)
             self._pack_of.update((name, pack) for kind in named.values() for name, _ in kind)
         # every pack's rules in one regex per kind (the first rule that matches a line names it, as one pass is
@@ -115,7 +110,7 @@ class CutBoilerplate(Step):
             cuts.append(Cut(*whole_line(text, ls, le), rule, reason))
             cut_lines.add(ls)
 
-        packs = [p for p in self._packs if scripts.may_have(p.script)]
+        packs = [p for p in self._packs if scripts.in_document(p.script)]
 
         def fitting(m: re.Match[str], kind: str, ls: int, le: int) -> tuple[_Pack, re.Match[str]] | None:
             """The match, or another pack's on the same line when the match's pack may not cut that line."""
@@ -140,17 +135,23 @@ class CutBoilerplate(Step):
                 else:
                     cut_line(m.start(), m.end(), rule["id"], rule["reason"])
         for m in self._all.heading.finditer(text) if self._all.heading else ():
-            if m.start() in cut_lines or not (found := fitting(m, "heading", m.start(), m.end())):
+            if not (found := fitting(m, "heading", m.start(), m.end())):
                 continue
             m = found[1]
             items, end = self._items[m.lastgroup or ""], m.end()
+            # an extracted page puts a blank line between a heading block and the list block below it
+            if text.startswith("\n\n", end) and items.fullmatch(text, end + 2, _line_end(text, end + 2)):
+                end += 1
             for _ in range(_MAX_ITEMS):
-                nxt = text.find("\n", end + 1)
-                nxt = len(text) if nxt < 0 else nxt
+                nxt = _line_end(text, end + 1)
                 if end >= len(text) or not items.fullmatch(text, end + 1, nxt):
                     break
                 end = nxt
-            cut_line(m.start(), end, *self._cut(m))
+            if m.start() not in cut_lines:
+                cut_line(m.start(), end, *self._cut(m))
+            elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this
+                # rule's
+                cut_line(m.end() + 1, end, *self._cut(m))
         for m in self._all.prefix.finditer(text) if self._all.prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
@@ -272,97 +273,15 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
     return True
 
 
-# links and e-mail addresses are Latin whatever the language around them
-_LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
-_HANGUL_RUNS = re.compile(SCRIPT_LETTERS["hangul"].pattern + "+")
-_LETTER = re.compile(r"[^\W\d_]")
-_SHARE = 0.25  # of a line's letters in a pack's script for the pack's rules to apply (a bilingual notice: both)
-_ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
-_LOOK = 6  # lines looked at on each side of a line too short to tell (blank ones included)
-
-
-def _shares(counts: dict[str, int]) -> frozenset[str]:
-    """The scripts that hold at least `_SHARE` of the letters counted."""
-    total = sum(counts.values())
-    return frozenset(name for name, n in counts.items() if n and n >= _SHARE * total)
-
-
-class LineScripts:
-    """Which scripts each line of a text is written in, worked out only for the lines a rule matched (a few per
-    document). A pack's rules apply to a line when at least `_SHARE` of its letters are in the pack's script;
-    a line with fewer than `_ENOUGH` letters (`2021.12.20`, `ⓒ KBS`, a bare link) also takes the script of the
-    nearest lines that have enough, else the document's."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._lines: dict[int, tuple[frozenset[str], bool]] = {}  # by line start: its scripts, enough to tell
-        self._doc: frozenset[str] | None = None
-
-    def may_have(self, script: str | None) -> bool:
-        """False when no line can be in `script`: the text has none of its letters (and it has letters)."""
-        return script is None or bool(SCRIPT_LETTERS[script].search(self.text)) or not _LETTER.search(self.text)
-
-    def fits(self, pos: int, script: str | None) -> bool:
-        """Whether a pack of `script` may cut the line holding offset `pos` (a pack that names none: every line)."""
-        if script is None:
-            return True
-        ls = self.text.rfind("\n", 0, pos) + 1
-        scripts, enough = self._line(ls)
-        if script in scripts:
-            return True
-        if enough:
-            return False
-        around = self._around(ls)
-        return not around or script in around
-
-    def _around(self, ls: int) -> frozenset[str]:
-        """The scripts of the nearest line that tells, above first (a credit or a link belongs to what it follows),
-        else the document's; none for a text without letters."""
-        text, start = self.text, ls
-        for _ in range(_LOOK):  # above
-            if start == 0:
-                break
-            start = text.rfind("\n", 0, start - 1) + 1
-            scripts, enough = self._line(start)
-            if enough:
-                return scripts
-        end = ls
-        for _ in range(_LOOK):  # below
-            end = text.find("\n", end)
-            if end < 0:
-                break
-            end += 1
-            scripts, enough = self._line(end)
-            if enough:
-                return scripts
-        if self._doc is None:
-            self._doc = _shares(script_counts(_LINKS.sub(" ", text)))
-        return self._doc
-
-    def _line(self, ls: int) -> tuple[frozenset[str], bool]:
-        if ls not in self._lines:
-            le = self.text.find("\n", ls)
-            line = self.text[ls : len(self.text) if le < 0 else le]
-            if "@" in line or "://" in line or "www." in line:
-                line = _LINKS.sub(" ", line)
-            # most lines a Korean rule matches are Hangul through and through: one scan says so (a Hangul
-            # syllable weighs 3 in script_counts, so no other script can reach a share then)
-            hangul = len(line) - len(_HANGUL_RUNS.sub("", line))
-            if 3 * hangul >= _ENOUGH and hangul > len(line) - hangul - line.count(" "):
-                self._lines[ls] = _HANGUL_ONLY
-            else:
-                counts = script_counts(line)
-                self._lines[ls] = _shares(counts), sum(counts.values()) >= _ENOUGH
-        return self._lines[ls]
-
-
-_HANGUL_ONLY = (frozenset({"hangul"}), True)
-
-
 # linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
 _MAY_END_IN_CREDIT = re.compile(r"^(?![^\n]*[다요죠까]\.[ \t]*$)[^\n]+", re.M)
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 _MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands
+
+
+def _line_end(text: str, start: int) -> int:
+    nxt = text.find("\n", start)
+    return len(text) if nxt < 0 else nxt
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -7,55 +7,8 @@ import re
 from malgeum import lid
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
+from malgeum.scripts import SCRIPTS, main_script, script_counts, text_script
 from malgeum.step import Step
-
-# Letters by script; Han and Kana together stand for Chinese/Japanese text.
-SCRIPTS = {
-    "hangul": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
-    "latin": re.compile(r"[A-Za-z\u00c0-\u024f]"),
-    "cjk": re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"),
-    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
-    "arabic": re.compile(r"[\u0600-\u06ff]"),
-    "thai": re.compile(r"[\u0e00-\u0e7f]"),
-    "devanagari": re.compile(r"[\u0900-\u097f]"),
-    "greek": re.compile(r"[\u0370-\u03ff]"),
-    "hebrew": re.compile(r"[\u0590-\u05ff]"),
-}
-
-
-# Weight of a letter of each script: its UTF-8 size, so that one Hangul syllable counts about as much text as
-# the three Latin letters it takes to say as much (no script weighs more than Hangul: `text_script` relies on it).
-_WEIGHT = {"hangul": 3, "cjk": 3, "thai": 3, "devanagari": 3, "latin": 1}
-
-
-_RUNS = {name: re.compile(rx.pattern + "+") for name, rx in SCRIPTS.items()}
-_RARE = ("cjk", "cyrillic", "arabic", "thai", "devanagari", "greek", "hebrew")
-_ANY_RARE = re.compile("|".join(SCRIPTS[n].pattern for n in _RARE))
-
-
-def script_counts(text: str) -> dict[str, int]:
-    # what is left when a script's runs are deleted says how many letters it had, without a Python object per
-    # run; the rarer scripts are counted only when one of their letters is there at all (one scan, not seven)
-    names = ("hangul", "latin", *_RARE) if _ANY_RARE.search(text) else ("hangul", "latin")
-    counts = dict.fromkeys(SCRIPTS, 0)
-    for name in names:
-        counts[name] = (len(text) - len(_RUNS[name].sub("", text))) * _WEIGHT.get(name, 2)
-    return counts
-
-
-def main_script(counts: dict[str, int]) -> str | None:
-    name, n = max(counts.items(), key=lambda kv: kv[1])
-    return name if n else None
-
-
-def text_script(text: str) -> str | None:
-    """`main_script(script_counts(text))`, in one scan for most Korean text: no script weighs more per letter
-    than Hangul, so once the Hangul letters outnumber everything else that is not a space, Hangul wins."""
-    hangul = len(text) - len(_RUNS["hangul"].sub("", text))
-    if hangul > len(text) - hangul - text.count(" ") - text.count("\n"):
-        return "hangul"
-    return main_script(script_counts(text))
-
 
 # a line's vote for the document's script counts at most this many (weighted) letters, about one sentence: the
 # document's script is the one most of its lines are written in, so a long quotation of a few paragraphs is a few

@@ -9,6 +9,7 @@ from functools import cache
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
+from malgeum.scripts import LineScripts
 from malgeum.step import Step
 
 KINDS = ("email", "phone", "rrn", "card", "account", "ip")
@@ -83,15 +84,49 @@ def _valid_birth(s: str) -> bool:
 
 
 @cache
-def _words(kind: str) -> re.Pattern[str]:
-    words = sorted({w for lang in langpacks.available("pii") for w in langpacks.load(lang, "pii").get(kind, [])})
+def _word_packs() -> tuple[tuple[str, str | None], ...]:
+    """(language, script) of every pack with PII words."""
+    return tuple((lang, langpacks.script(lang)) for lang in langpacks.available("pii"))
+
+
+@cache
+def _words(kind: str, lang: str) -> re.Pattern[str] | None:
+    words = sorted(set(langpacks.load(lang, "pii").get(kind, [])))
+    if not words:
+        return None
     # Latin words must stand alone ("v" is a version mark, not the v of "server")
     alts = (rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words)
     return re.compile("|".join(sorted(alts, key=len, reverse=True)), re.IGNORECASE)
 
 
-def _near(kind: str, text: str, start: int, end: int, before: int = 24, after: int = 0) -> bool:
-    return _words(kind).search(text, max(0, start - before), min(len(text), end + after)) is not None
+# words that spare a number (it is an ID, a version): a pack's count only where its script is, so that an English
+# `model` or `v` in a Korean sentence does not spare a phone number; the words that make a number someone's (a
+# bank, a card, a phone) count in any script, as a missed redaction costs more than a wrong placeholder
+_SPARING = frozenset({"id_words", "version_words"})
+
+
+class _Words:
+    """The packs' words around a number in one text, the sparing ones counted only on text of their pack's script
+    (`malgeum.scripts`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._scripts: LineScripts | None = None
+
+    def near(self, kind: str, start: int, end: int, before: int = 24, after: int = 0) -> bool:
+        text = self.text
+        lo, hi = max(0, start - before), min(len(text), end + after)
+        for lang, script in _word_packs():
+            rx = _words(kind, lang)
+            m = rx.search(text, lo, hi) if rx is not None else None
+            if m is not None:
+                if kind not in _SPARING:
+                    return True
+                if self._scripts is None:
+                    self._scripts = LineScripts(text)
+                if self._scripts.fits(m.start(), script):
+                    return True
+        return False
 
 
 def non_overlapping_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -103,7 +138,7 @@ def non_overlapping_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     return out
 
 
-def _public_phone(value: str, text: str, s: int) -> bool:
+def _public_phone(value: str, text: str, s: int, words: _Words) -> bool:
     """A Korean number that reaches an institution or a business, not a person: a landline with its area code,
     an internet (070) or a safe number (050x), a toll-free (080) or a nationwide one (1588-...), unless the words
     before it make it someone's (`자택`, `휴대폰`, `홍길동 씨 (02-...)`). Mobile numbers and numbers outside the
@@ -115,7 +150,7 @@ def _public_phone(value: str, text: str, s: int) -> bool:
         return False
     if digits.startswith("01") or (digits.startswith("1") and len(digits) != 8):
         return False  # a mobile (010-...), or not a nationwide 15xx-xxxx number
-    if _near("personal_phone_words", text, s, s, 16):
+    if words.near("personal_phone_words", s, s, 16):
         return False
     return _PERSON_BEFORE.search(text, max(0, s - 24), s) is None
 
@@ -177,6 +212,7 @@ class RedactPII(Step):
         if not _DIGITS.search(text) and "@" not in text:
             return []
         found: list[tuple[int, int, str]] = []
+        words = _Words(text)
         matches = list(_NUMBERS.finditer(text))
         if "@" in text:
             matches += _EMAILS.finditer(text)
@@ -186,23 +222,23 @@ class RedactPII(Step):
             kind = m.lastgroup  # the outer group closes last
             s, e = m.span()
             value = m.group()
-            if kind in ("card", "phone", "rrn") and _near("id_words", text, s, e, 12):
+            if kind in ("card", "phone", "rrn") and words.near("id_words", s, e, 12):
                 continue  # 주문번호 / order no. / 사업자등록번호: an ID that only looks personal
             if kind == "rrn" and not _valid_birth(value[:6]):
                 continue
             if kind == "card":
                 digits = re.sub(r"\D", "", value)
-                if not luhn(digits) or (len(digits) == len(value) and not _near("card_words", text, s, e, 16, 8)):
+                if not luhn(digits) or (len(digits) == len(value) and not words.near("card_words", s, e, 16, 8)):
                     # an unseparated long number is an ID far more often than a card; it may be an account
-                    if "account" in self.kinds and _near("banks", text, s, e, 30):
+                    if "account" in self.kinds and words.near("banks", s, e, 30):
                         found.append((s, e, "account"))
                     continue
-            if kind == "phone" and self.keep_public_phones and _public_phone(value, text, s):
+            if kind == "phone" and self.keep_public_phones and _public_phone(value, text, s, words):
                 continue
-            if kind == "phone" and value[0] == "1" and not _near("phone_words", text, s, e, 10):
+            if kind == "phone" and value[0] == "1" and not words.near("phone_words", s, e, 10):
                 continue  # 1588-1234 style numbers look like ranges (1500-2000) unless called a number
             if kind in ("ipv4", "ipv6"):
-                if _near("version_words", text, s, e, 12) or not _public_ip(value):
+                if words.near("version_words", s, e, 12) or not _public_ip(value):
                     continue
                 kind = "ip"
             if kind == "phone" and not 8 <= len(_DIGITS.findall(value)) <= 15:
@@ -215,8 +251,8 @@ class RedactPII(Step):
                 n = len(_DIGITS.findall(m.group()))
                 if (
                     10 <= n <= 16
-                    and _near("banks", text, s, e, 30, 10)
-                    and not _near("id_words", text, s, e, 12)
+                    and words.near("banks", s, e, 30, 10)
+                    and not words.near("id_words", s, e, 12)
                     and not any(a < e and s < b for a, b in taken)
                 ):
                     found.append((s, e, "account"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
+from malgeum.scripts import LineScripts
 from malgeum.step import Step
 
 # A keyword used as a word of a sentence is followed by a particle or closed by a quote; stuffed keywords
@@ -57,6 +58,8 @@ def keyword_regex(data: dict) -> str | None:
 
 @dataclass
 class _Lexicon:
+    lang: str
+    script: str | None  # the lines it reads (malgeum.scripts); None: every line
     keywords: re.Pattern[str]
     story_end: re.Pattern[str] | None
     loud_hits: int
@@ -92,6 +95,9 @@ class CutSpam(Step):
     mentions 카지노, or a story about an online casino operator, stays. A line that reads like reporting (the
     pack's `reporting` marks: a sentence ending, institutions and legal terms, quotations, numbers with units)
     is neither loud nor taken for its neighbours' sake: a caption about a seized gambling server stays.
+
+    A pack reads only documents and lines of its script (`malgeum.scripts`): a Korean keyword or sentence
+    ending says nothing about an English line, nor an English one about a Korean line.
     """
 
     kind = "spam"
@@ -108,6 +114,8 @@ class CutSpam(Step):
                 reporting = data.get("reporting") or {}
                 self._lexicons.append(
                     _Lexicon(
+                        lang,
+                        langpacks.script(lang),
                         re.compile(rx),
                         re.compile(end) if end else None,
                         int(data.get("loud_hits", 1)),
@@ -124,15 +132,19 @@ class CutSpam(Step):
         found = [(lex, list(lex.keywords.finditer(text))) for lex in self._lexicons]
         if not any(hits for _, hits in found):
             return
+        scripts = LineScripts(text)
+        found = [(lex, [m for m in hits if scripts.fits(m.start(), lex.script)]) for lex, hits in found]
+        if not any(hits for _, hits in found):
+            return
         bounds = line_bounds(text)
         starts = line_starts(bounds)
-        flagged: dict[int, str] = {}  # line -> first keyword
+        flagged: dict[int, tuple[str, str]] = {}  # line -> first keyword, its pack's language
         loud: set[int] = set()
         for lex, hits in found:
             bare: dict[int, int] = {}
             for m in hits:
                 i = line_of(starts, m.start())
-                flagged.setdefault(i, m.group(0))
+                flagged.setdefault(i, (m.group(0), lex.lang))
                 used = _GRAMMATICAL.match(text, m.end()) or (m.start() > 0 and text[m.start() - 1] in _OPEN_QUOTES)
                 if not used:
                     bare[i] = bare.get(i, 0) + 1
@@ -146,11 +158,15 @@ class CutSpam(Step):
         def line(i: int) -> str:
             return text[bounds[i][0] : bounds[i][1]].strip()
 
+        def readers(i: int) -> list[_Lexicon]:
+            """The packs that may read line `i`: those of its script."""
+            return [x for x in self._lexicons if scripts.fits(bounds[i][0], x.script)]
+
         def prose(i: int) -> bool:
-            return any(x.prose(line(i)) for x in self._lexicons)
+            return any(x.prose(line(i)) for x in readers(i))
 
         def reporting(i: int) -> bool:
-            return any(x.reporting(line(i)) for x in self._lexicons)
+            return any(x.reporting(line(i)) for x in readers(i))
 
         # a line that reads like reporting is never taken for its neighbours' sake
         w = self.window
@@ -162,7 +178,7 @@ class CutSpam(Step):
             Cut(
                 *whole_line(text, *bounds[i]),
                 "spam.keyword_line",
-                f"spam keyword {flagged[i]!r}" + ("" if i in loud else " next to spam lines"),
+                f"spam keyword {flagged[i][0]!r} ({flagged[i][1]})" + ("" if i in loud else " next to spam lines"),
             )
             for i in spam
         ]

@@ -7,7 +7,9 @@ follow the new address), plus the words of its address when the document has one
 comments that talk about gambling, loans or sex name the topic but seldom call to act, and when they do they
 read like reporting (institutions, legal terms, "밝혔다"), which promotion does not: reporting marks abstain.
 
-The signals are data, per language (`langpacks/<lang>/spam_page.yaml`). The step scores first
+The signals are data, per language (`langpacks/<lang>/spam_page.yaml`), and a pack judges only pages mainly written in
+its script, counting on the lines written in it (`malgeum.scripts`): a Korean page quoting an English casino
+advert is judged by the Korean pack, on its Korean lines. The step scores first
 (`doc.scores["spam_page"]`, so `meta.malgeum.scores`) and decides second: `mode: filter` drops the page,
 `mode: tag` keeps every document with its figures, so that thresholds can be retuned without a rerun.
 """
@@ -22,12 +24,14 @@ from typing import Any
 from malgeum import langpacks
 from malgeum.document import Document
 from malgeum.quality import Check, verdict
+from malgeum.scripts import LineScripts
 from malgeum.step import Step
 from malgeum.steps.judge import MODES
 
 
 @dataclass
 class _Signals:
+    script: str | None  # the pages and lines it reads; None: every one
     topics: dict[str, re.Pattern[str]]
     calls: re.Pattern[str]
     reporting: re.Pattern[str] | None
@@ -35,7 +39,6 @@ class _Signals:
     url_weight: float
     call_words: dict[str, str]
     checks: list[Check]
-    min_ascii_share: float
 
     @classmethod
     def load(cls, lang: str, overrides: dict[str, Any]) -> _Signals | None:
@@ -55,6 +58,7 @@ class _Signals:
                 Check("reporting", "reporting_share", "max", float(data["max_reporting"]), "{value} reporting")
             )
         return cls(
+            langpacks.script(lang),
             # one pattern per topic: an alternation whose branches all start with a fixed character lets Python's
             # re skip, in C, every position where none starts (named groups around them turn that off: 15x slower)
             {t: re.compile(rx) for t, rx in data["topics"].items()},
@@ -64,21 +68,23 @@ class _Signals:
             float(data.get("url_weight", 1)),
             dict(data.get("call_words") or {}),
             checks,
-            float(data.get("min_ascii_share", 0)),
         )
 
-    def figures(self, text: str, url: str | None) -> dict[str, Any] | None:
+    def figures(self, text: str, url: str | None, scripts: LineScripts) -> dict[str, Any] | None:
         """The page's figures, or None when it names no topic at all (the common case, kept cheap)."""
-        # a pack reads pages in its own script: English rules on pages that are mostly ASCII
-        if self.min_ascii_share and len(text.encode("ascii", "ignore")) < self.min_ascii_share * len(text):
-            return None
-        per_topic = {t: n for t, rx in self.topics.items() if (n := sum(1 for _ in rx.finditer(text)))}
+        if self.script is not None and scripts.main() != self.script:
+            return None  # a page is judged in its own language
+
+        def count(rx: re.Pattern[str]) -> int:
+            return sum(1 for m in rx.finditer(text) if scripts.fits(m.start(), self.script))
+
+        per_topic = {t: n for t, rx in self.topics.items() if (n := count(rx))}
         if not per_topic:
             return None
         topic, terms = max(per_topic.items(), key=lambda kv: kv[1])
-        calls = sum(1 for _ in self.calls.finditer(text))
+        calls = count(self.calls)
         url_hits = len(self.url_words.findall(url)) if url and self.url_words else 0
-        reporting = sum(1 for _ in self.reporting.finditer(text)) if self.reporting else 0
+        reporting = count(self.reporting) if self.reporting else 0
         chars = len(text)
         signals = terms + calls + self.url_weight * url_hits
         return {
@@ -128,8 +134,9 @@ class JudgeSpamPage(Step):
         url = url if isinstance(url, str) else None
         # each pack reads the page in its own language; the one that finds the most topic terms judges it
         best: tuple[str, _Signals, dict[str, Any]] | None = None
+        scripts = LineScripts(doc.text)
         for lang, signals in self._packs.items():
-            f = signals.figures(doc.text, url)
+            f = signals.figures(doc.text, url, scripts)
             if f is not None and (best is None or f["terms"] > best[2]["terms"]):
                 best = (lang, signals, f)
         if best is None:

@@ -23,6 +23,8 @@ class CutTemplates(Step):
     in the page); `path` applies a table an earlier run learned instead (`--templates`). The thresholds are the
     first pass's; `keep` lists lines that are never cut (a veto of a learned template). `url_field` names the
     meta field that holds a document's URL, whose host groups its pages; without one, only the corpus counts.
+    A host's line on `everywhere_share` of its pages is cut wherever it stands; a host of `few_pages` to
+    `min_pages` pages has its lines on every page cut.
     """
 
     kind = "templates"
@@ -41,6 +43,8 @@ class CutTemplates(Step):
         corpus_max_count: int = 100,
         min_stability: float = 0.5,
         edge_share: float = 0.2,
+        everywhere_share: float = 0.5,
+        few_pages: int = 3,
         name: str | None = None,
     ) -> None:
         super().__init__(name)
@@ -63,6 +67,8 @@ class CutTemplates(Step):
             corpus_max_count,
             min_stability,
             edge_share,
+            everywhere_share,
+            few_pages,
         )
         self.table = np.empty(0, TABLE)
         self._keys: frozenset[int] = frozenset()
@@ -87,34 +93,77 @@ class CutTemplates(Step):
         host = host_of(doc.meta.get(self.url_field))
         seed = host_seed(host)
         text = doc.text
+        trimmed = trimmed_lines(doc)
         cuts = []
         pos = 0
         for line in text.split("\n"):
             s, e = pos, pos + len(line)
             pos = e + 1
-            if not line or len(line) > self._max_length or head(line) not in self._heads:
-                continue  # no template line starts like this one: most lines are not shaped at all
-            sh = shape(line)
-            if not 0 < len(sh) <= MAX_SHAPE:
-                continue
-            k = key(sh)
-            if k in self.keep:
-                continue
-            hk = scoped(k, seed) if seed != CORPUS else None
-            if hk is not None and hk in self._keys:
-                count, pages = self._counts(hk)
-                why = f"on {count:,} of {pages:,} pages of {host}"
-                cuts.append(Cut(*whole_line(text, s, e), "template.host", why))
-            elif k in self._keys:
-                count, pages = self._counts(k)
-                why = f"on {count:,} of {pages:,} pages of the corpus"
-                cuts.append(Cut(*whole_line(text, s, e), "template.corpus", why))
+            # most lines are longer than any template line, or start unlike one: they are not shaped at all
+            short = line and len(line) <= self._max_length and head(line) in self._heads
+            found = self._template(line, seed, host) if short else None
+            if found is None and s in trimmed and line.strip():
+                found = self._template(trimmed[s], seed, host)
+            if found is not None:
+                cuts.append(Cut(*whole_line(text, s, e), *found))
         if cuts:
             doc.apply_cuts(self.name, non_overlapping(cuts))  # consecutive lines share a break
+
+    def _template(self, line: str, seed: int, host: str | None) -> tuple[str, str] | None:
+        """(rule, reason) when the line is a learned template of the document's host or of the corpus."""
+        if len(line) > self._max_length or head(line) not in self._heads:
+            return None
+        sh = shape(line)
+        if not 0 < len(sh) <= MAX_SHAPE:
+            return None
+        k = key(sh)
+        if k in self.keep:
+            return None
+        hk = scoped(k, seed) if seed != CORPUS else None
+        if hk is not None and hk in self._keys:
+            count, pages = self._counts(hk)
+            return "template.host", f"on {count:,} of {pages:,} pages of {host}"
+        if k in self._keys:
+            count, pages = self._counts(k)
+            return "template.corpus", f"on {count:,} of {pages:,} pages of the corpus"
+        return None
 
     def _counts(self, k: int) -> tuple[int, int]:
         row = self.table[int(np.searchsorted(self.table["key"], np.uint64(k)))]
         return int(row["count"]), int(row["pages"])
+
+
+def trimmed_lines(doc: Document) -> dict[int, str]:
+    """{start of a line in the text: the line as it was} for the lines the last step before this one trimmed (a
+    credit cut off a line's end, a byline off its start), so that a template line keeps its key though a rule
+    took part of it (`누리일보 · 등록번호 … · ⓒ 누리일보 무단전재 및 재배포 금지` whose credit went first)."""
+    if not doc.edits:
+        return {}
+    last = doc.edits[-1].step
+    group = []
+    for edit in reversed(doc.edits):
+        if edit.step != last:
+            break
+        group.append(edit)
+    text = doc.text
+    pieces: dict[int, list[tuple[int, str]]] = {}  # line start -> (offset in the text, removed piece)
+    shift = 0
+    for edit in reversed(group):  # in order: offsets are the step's input's, shifted by the cuts before
+        at = edit.start + shift
+        shift += len(edit.inserted) - (edit.end - edit.start)
+        if edit.inserted or "\n" in edit.removed or not any(c.isalnum() for c in edit.removed):
+            continue  # a replacement, a whole line gone, or white space and marks, which a shape ignores anyway
+        pieces.setdefault(text.rfind("\n", 0, at) + 1, []).append((at, edit.removed))
+    out = {}
+    for ls, found in pieces.items():
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        parts, pos = [], ls
+        for at, removed in found:
+            parts += [text[pos:at], removed]
+            pos = at
+        out[ls] = "".join(parts) + text[pos:le]
+    return out
 
 
 def table_bytes(path: str | Path) -> bytes:

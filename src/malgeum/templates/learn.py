@@ -47,6 +47,7 @@ ROW = np.dtype(
         ("pos", "u1"),  # its line number when among the first MAX_POS lines, else NO_POS
     ]
 )
+EVERYWHERE_LENGTH = 6  # characters of a line that is a template by its count alone
 START, END, NONE = 1, 2, 3  # the first line's previous, the last line's next, no anchor
 MAX_POS, NO_POS = 8, 255
 LONG = 100
@@ -64,8 +65,11 @@ class Thresholds:
     `share` of them, at least `min_count`, at most `max_count`; story-like long lines need half the pages (up
     to `max_count`). A line recurs at a stable place (`min_stability` of its pages) beside the same line, or
     else only at the same edge or line number of the page, which every page's first and last lines share: those
-    need `edge_share` of the pages too (up to `max_count`). Hosts with fewer than `min_pages` pages learn
-    nothing: the rules alone decide there."""
+    need `edge_share` of the pages too (up to `max_count`). A host's line on at least `everywhere_share` of its
+    pages is a template wherever it stands (an ad line the site drops between different paragraphs of every
+    story), when it is at least `EVERYWHERE_LENGTH` characters long (not an interjection a forum repeats).
+    Hosts with fewer than `min_pages` pages learn only the lines on every one of their pages, at a stable place,
+    from `few_pages` pages up; below that, the rules alone decide."""
 
     min_pages: int = 5
     share: float = 0.05
@@ -76,13 +80,16 @@ class Thresholds:
     corpus_max_count: int = 100
     min_stability: float = 0.5
     edge_share: float = 0.2
+    everywhere_share: float = 0.5
+    few_pages: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("min_pages", "min_count", "max_count", "corpus_min_pages", "corpus_min_count", "corpus_max_count"):
+        ints = ("min_pages", "min_count", "max_count", "corpus_min_pages", "corpus_min_count", "corpus_max_count")
+        for name in (*ints, "few_pages"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {v!r}")
-        for name in ("share", "min_stability", "edge_share"):
+        for name in ("share", "min_stability", "edge_share", "everywhere_share"):
             v = getattr(self, name)
             if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 1:
                 raise ValueError(f"{name} must be a number from 0 to 1, got {v!r}")
@@ -330,7 +337,10 @@ def _decide(rows: np.ndarray, scopes: np.ndarray, pages: np.ndarray, th: Thresho
     hi = np.where(corpus, th.corpus_max_count, th.max_count)
     need = np.clip(np.ceil(th.share * g), lo, hi)
     need = np.where(head["long"] == 1, np.maximum(need, np.minimum(hi, np.ceil(0.5 * g))), need)
-    enough = (counts >= need) & (g >= np.where(corpus, th.corpus_min_pages, th.min_pages))
+    # a host of a few pages: a line on every one of them
+    few = ~corpus & (g >= th.few_pages) & (g < th.min_pages)
+    need = np.where(few, g, need)
+    enough = (counts >= need) & ((g >= np.where(corpus, th.corpus_min_pages, th.min_pages)) | few)
     if not enough.any():
         return np.empty(0, TABLE)
     # anchors only for keys that recur enough
@@ -356,12 +366,15 @@ def _decide(rows: np.ndarray, scopes: np.ndarray, pages: np.ndarray, th: Thresho
     edge_need = np.maximum(need, np.minimum(hi, np.ceil(th.edge_share * g)))
     stable_inner = inner >= th.min_stability * c
     stable_edge = (edge >= th.min_stability * c) & (c >= edge_need)
-    ok = stable_inner | stable_edge
+    longest = np.maximum.reduceat(r["length"], _runs(k))
+    everywhere = head["scope"][enough] != CORPUS
+    everywhere &= (c >= th.everywhere_share * g) & (longest >= EVERYWHERE_LENGTH)
+    ok = stable_inner | stable_edge | everywhere
     stability = np.maximum(inner, np.where(c >= edge_need, edge, 0)) / c
     table = np.empty(int(ok.sum()), TABLE)
     h = head[enough][ok]
     table["key"], table["scope"], table["shape"] = h["key"], h["scope"], h["shape"]
     table["count"], table["pages"], table["stability"] = c[ok], g[ok], stability[ok]
-    table["length"] = np.maximum.reduceat(r["length"], _runs(k))[ok]
+    table["length"] = longest[ok]
     table["head"] = h["head"]
     return table
