@@ -18,7 +18,7 @@ from malgeum.engine import local
 
 @pytest.mark.slow
 def test_ctrl_c_stops_a_two_worker_run_and_the_same_command_finishes_it(tmp_path):
-    src = _synth(tmp_path, 9600, files=48)
+    src = _synth(tmp_path, 4800, files=24)
     ref, out = tmp_path / "ref", tmp_path / "out"
     local.run([str(src)], ref, workers=2, progress=False)
     cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(src), "-o", str(out), "--workers", "2"]
@@ -38,10 +38,10 @@ def test_ctrl_c_stops_a_two_worker_run_and_the_same_command_finishes_it(tmp_path
     assert stopped_in < 10, stopped_in
     assert not list(out.rglob("*.tmp")), "a half-written shard was left"
     done = len(list((out / "stats").glob("part-*.json")))
-    assert 0 < done < 48
+    assert 0 < done < 24
     subprocess.run([*cmd, "-q"], check=True, timeout=600)
     assert _output_bytes(out) == _output_bytes(ref)
-    assert stats(out)["balanced"] and stats(out)["input_records"] == 9600
+    assert stats(out)["balanced"] and stats(out)["input_records"] == 4800
 
 
 @pytest.mark.slow
