@@ -31,7 +31,11 @@ NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its 
 LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
 SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
 LINE_LINKS = 0.5
-FALLBACK_SHARE = 0.3  # less than this share of the prose, or of resiliparse's extraction: the page was misread
+# what templates call the story itself; the one of them holding most of the container's prose is the story
+# when the container also holds prose beside it (teasers, a column of other stories' summaries)
+STORY = "article, main, [role=main], [itemprop=articleBody]"
+STORY_MASS = 0.3
+FALLBACK_SHARE = 0.5  # less than half the prose, and of resiliparse's extraction: the page was misread
 FALLBACK_CHARS = 200
 
 _RENDER = dict(
@@ -146,6 +150,18 @@ def _container(page: _Page, mass: list[int], total: int) -> Node:
         node = best
 
 
+def _story(container: Node, page: _Page, mass: list[int]) -> Node:
+    """The story element inside the container that holds most of its prose, if it holds at least STORY_MASS of
+    it; else the container."""
+    held = page.mass_of(mass, container)
+    best, best_mass = container, 0
+    for node in container.query_selector_all(STORY).values():
+        m = page.mass_of(mass, node)
+        if m > best_mass:
+            best, best_mass = node, m
+    return best if best_mass >= STORY_MASS * held else container
+
+
 def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
     """What lies outside the container, but for the prose just before it (a lead, a standfirst)."""
     doomed = []
@@ -220,6 +236,8 @@ def extract_main(tree: Any, html: str) -> str:
     removed = {page.index[n] for n in doomed if n in page.index}
     mass, kept = page.prose(removed)
     container = _container(page, mass, kept) if kept else body
+    if kept:
+        container = _story(container, page, mass)
     doomed += _link_blocks(container, page, removed)
     if container is not body:
         doomed += _outside(container, page, mass)
