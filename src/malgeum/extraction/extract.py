@@ -49,9 +49,15 @@ _RENDER = dict(
 )
 
 
+def _chars(text: str) -> int:
+    """The characters a reader sees: templates indent their markup, and its runs of spaces and newlines would
+    count as text."""
+    return len(" ".join(text.split()))
+
+
 def _links(node: Node) -> int:
     links = node.get_elements_by_tag_name("a")
-    return sum(len(a.text) for a in links.values()) if len(links) else 0
+    return sum(_chars(a.text) for a in links.values()) if len(links) else 0
 
 
 class _Page:
@@ -67,7 +73,7 @@ class _Page:
         self.chains: list[tuple[int, ...]] = [(0,)]
         self.blocks: list[tuple[int, int, int]] = []  # (node, characters, link characters)
         for block in body.query_selector_all(BLOCKS).values():
-            n = len(block.text.strip())
+            n = _chars(block.text)
             if n:
                 self.blocks.append((self._number(block), n, _links(block)))
         self.text = [0] * len(self.nodes)
