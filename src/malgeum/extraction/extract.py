@@ -44,9 +44,10 @@ _RENDER = dict(
     alt_texts=False,
     links=False,
     form_fields=False,
-    noscript=False,
+    noscript=True,  # the only <noscript> left holds the page (see _noscripts)
     comments=False,
 )
+_FALLBACK = {**_RENDER, "noscript": False}
 
 
 def _chars(text: str) -> int:
@@ -118,6 +119,12 @@ class _Page:
 def _decompose(nodes: list[Node]) -> None:
     for node in nodes:
         node.decompose()
+
+
+def _noscripts(body: Node) -> list[Node]:
+    """<noscript> fallbacks, unless one holds most of the page's text."""
+    keep = KEEP_MASS * len(body.text)
+    return [n for n in body.query_selector_all(markup.NOSCRIPT).values() if len(n.text) <= keep]
 
 
 def _furniture(body: Node) -> list[Node]:
@@ -234,6 +241,7 @@ def extract_main(tree: Any, html: str) -> str:
     if body is None:
         return ""
     _decompose(body.query_selector_all(markup.INVISIBLE).values())
+    _decompose(_noscripts(body))
     furniture = _furniture(body)
     _decompose(_with_headings(furniture))
     page = _Page(body)
@@ -250,7 +258,7 @@ def extract_main(tree: Any, html: str) -> str:
     _decompose(_with_titles(doomed, page))
     text = drop_boilerplate_lines(extract_plain_text(tree, main_content=False, **_RENDER))
     if len(text) < max(FALLBACK_SHARE * total, FALLBACK_CHARS):
-        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_RENDER)
+        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_FALLBACK)
         if len(text) < FALLBACK_SHARE * len(fallback):
             return fallback
     return text
