@@ -214,6 +214,25 @@ def _link_blocks(container: Node, page: _Page, removed: set[int]) -> list[Node]:
     return doomed
 
 
+def _after_story(container: Node, page: _Page, removed: set[int]) -> list[Node]:
+    """Headings after the container's last prose block: they title nothing of the story ("Latest articles"
+    above a list already gone)."""
+    inside = page.index[container]
+    last = None
+    for k, (i, n, links) in enumerate(page.blocks):
+        chain = page.chains[i]
+        if n >= PROSE_CHARS and links <= PROSE_LINKS * n and inside in chain and removed.isdisjoint(chain):
+            last = k
+    if last is None:
+        return []
+    doomed = []
+    for i, _, _ in page.blocks[last + 1 :]:
+        node = page.nodes[i]
+        if node.tag in HEADINGS and inside in page.chains[i]:
+            doomed.append(node)
+    return doomed
+
+
 def _with_headings(nodes: list[Node]) -> list[Node]:
     titles = [n.previous_element_sibling for n in nodes]
     return nodes + [t for t in titles if t is not None and t.tag in HEADINGS]
@@ -253,6 +272,7 @@ def extract_main(tree: Any, html: str) -> str:
     if kept:
         container = _story(container, page, mass)
     doomed += _link_blocks(container, page, removed)
+    doomed += _after_story(container, page, removed)
     if container is not body:
         doomed += _outside(container, page, mass)
     _decompose(_with_titles(doomed, page))
