@@ -35,7 +35,9 @@ LINE_LINKS = 0.5
 # when the container also holds prose beside it (teasers, a column of other stories' summaries)
 STORY = "article, main, [role=main], [itemprop=articleBody]"
 STORY_MASS = 0.3
-FALLBACK_SHARE = 0.5  # less than half the prose, and of resiliparse's extraction: the page was misread
+# less than this share of the page's prose, and less than half of resiliparse's extraction: the page was misread
+FALLBACK_SHARE = 0.3
+FALLBACK_RATIO = 0.5
 FALLBACK_CHARS = 200
 
 _RENDER = dict(
@@ -279,6 +281,6 @@ def extract_main(tree: Any, html: str) -> str:
     text = drop_boilerplate_lines(extract_plain_text(tree, main_content=False, **_RENDER))
     if len(text) < max(FALLBACK_SHARE * total, FALLBACK_CHARS):
         fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_FALLBACK)
-        if len(text) < FALLBACK_SHARE * len(fallback):
+        if len(text) < FALLBACK_RATIO * len(fallback):
             return fallback
     return text
