@@ -251,3 +251,67 @@ def test_pages_too_deep_are_refused_before_extraction() -> None:
 
     with pytest.raises(PageTooDeep):
         extract("<div>" * (MAX_DEPTH + 10) + "deep" + "</div>" * (MAX_DEPTH + 10), "malgeum")
+
+
+TEASERS = "".join(
+    f'<li class="teaser"><a href="/t/{i}">Other story number {i}</a><div class="summary">Summary of another '
+    f"story on this site, number {i}, long enough to read as a paragraph of prose on its own here.</div></li>"
+    for i in range(8)
+)
+STORY_BESIDE_TEASERS = f"""<html><body><div class="page"><div class="columns">
+<main><article><h1>{STORY_EN[0]}</h1>{"".join(f"<p>{p}</p>" for p in STORY_EN[1:])}
+<h3>Latest from the city desk</h3></article></main>
+<div class="column-two"><ul>{TEASERS}</ul></div></div></div></body></html>"""
+
+
+def test_story_element_is_chosen_over_a_column_of_teasers_beside_it() -> None:
+    # the teasers' summaries are prose too, so the container holding most prose holds both columns; the
+    # <article> holding a third of it is the story
+    text = extract(STORY_BESIDE_TEASERS, "malgeum")
+    for paragraph in STORY_EN[1:]:
+        assert paragraph in _lines(text)
+    assert "Summary of another story" not in text
+    assert "Latest from the city desk" not in text  # a heading after the story's last paragraph titles nothing
+
+
+def test_indentation_is_not_text() -> None:
+    # an archive list indented in the markup: counted with its runs of spaces, each item would read as a
+    # link-poor paragraph; measured as a reader sees it, the list is links
+    spaces = "\n" + " " * 60
+    items = "".join(f"<li><a href='/{i}'>Archive entry {i}</a>{spaces}<span>May {i}</span></li>" for i in range(12))
+    story = "".join(f"<p>{p}</p>" for p in STORY_EN[1:])
+    text = extract(f"<html><body><article>{story}<ul>{items}</ul></article></body></html>", "malgeum")
+    assert STORY_EN[1] in text
+    assert "Archive entry" not in text
+
+
+def test_ruby_readings_are_not_text() -> None:
+    page = (
+        "<html><body><article><p><ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、"
+        "体罰を禁止することになりました。" * 3 + "</p></article></body></html>"
+    )
+    text = extract(page, "malgeum")
+    assert "法律ができて" in text
+    assert "ほうりつ" not in text
+
+
+def test_a_noscript_swallowing_the_page_keeps_the_page() -> None:
+    # <noscript><div></noscript>: the open <div> takes the rest of the page into the <noscript>
+    story = "".join(f"<p>{p}</p>" for p in STORY_EN[1:])
+    page = f"<html><body><noscript><div id='nojs'></noscript><div>{story}</div></body></html>"
+    assert STORY_EN[1] in extract(page, "malgeum")
+    fallback_message = f"<html><body><noscript>Please enable JavaScript.</noscript>{story}</body></html>"
+    assert "enable JavaScript" not in extract(fallback_message, "malgeum")
+
+
+@pytest.mark.parametrize(
+    ("line", "junk"),
+    [
+        ("Artikel teilen", True),
+        ("Lesen Sie auch: Stadtrat beschließt neue Radwege", True),
+        ("Mehr zum Thema", True),
+        ("Der Stadtrat will die Pläne nächste Woche teilen.", False),
+    ],
+)
+def test_german_pack_phrases(line: str, junk: bool) -> None:
+    assert boilerplate_line(line) is junk

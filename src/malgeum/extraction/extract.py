@@ -31,7 +31,13 @@ NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its 
 LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
 SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
 LINE_LINKS = 0.5
-FALLBACK_SHARE = 0.3  # less than this share of the prose, or of resiliparse's extraction: the page was misread
+# what templates call the story itself; the one of them holding most of the container's prose is the story
+# when the container also holds prose beside it (teasers, a column of other stories' summaries)
+STORY = "article, main, [role=main], [itemprop=articleBody]"
+STORY_MASS = 0.3
+# less than this share of the page's prose, and less than half of resiliparse's extraction: the page was misread
+FALLBACK_SHARE = 0.3
+FALLBACK_RATIO = 0.5
 FALLBACK_CHARS = 200
 
 _RENDER = dict(
@@ -40,14 +46,21 @@ _RENDER = dict(
     alt_texts=False,
     links=False,
     form_fields=False,
-    noscript=False,
+    noscript=True,  # the only <noscript> left holds the page (see _noscripts)
     comments=False,
 )
+_FALLBACK = {**_RENDER, "noscript": False}
+
+
+def _chars(text: str) -> int:
+    """The characters a reader sees: templates indent their markup, and its runs of spaces and newlines would
+    count as text."""
+    return len(" ".join(text.split()))
 
 
 def _links(node: Node) -> int:
     links = node.get_elements_by_tag_name("a")
-    return sum(len(a.text) for a in links.values()) if len(links) else 0
+    return sum(_chars(a.text) for a in links.values()) if len(links) else 0
 
 
 class _Page:
@@ -63,7 +76,7 @@ class _Page:
         self.chains: list[tuple[int, ...]] = [(0,)]
         self.blocks: list[tuple[int, int, int]] = []  # (node, characters, link characters)
         for block in body.query_selector_all(BLOCKS).values():
-            n = len(block.text.strip())
+            n = _chars(block.text)
             if n:
                 self.blocks.append((self._number(block), n, _links(block)))
         self.text = [0] * len(self.nodes)
@@ -110,6 +123,12 @@ def _decompose(nodes: list[Node]) -> None:
         node.decompose()
 
 
+def _noscripts(body: Node) -> list[Node]:
+    """<noscript> fallbacks, unless one holds most of the page's text."""
+    keep = KEEP_MASS * len(body.text)
+    return [n for n in body.query_selector_all(markup.NOSCRIPT).values() if len(n.text) <= keep]
+
+
 def _furniture(body: Node) -> list[Node]:
     """Navigation, footers, side columns, forms... unless one holds most of the page's text (a <form> around a
     whole page, as some frameworks write them). Removed before the blocks are read, so that their many small
@@ -144,6 +163,18 @@ def _container(page: _Page, mass: list[int], total: int) -> Node:
         if best is None or best_mass < CONTAINER_MASS * total:
             return node
         node = best
+
+
+def _story(container: Node, page: _Page, mass: list[int]) -> Node:
+    """The story element inside the container that holds most of its prose, if it holds at least STORY_MASS of
+    it; else the container."""
+    held = page.mass_of(mass, container)
+    best, best_mass = container, 0
+    for node in container.query_selector_all(STORY).values():
+        m = page.mass_of(mass, node)
+        if m > best_mass:
+            best, best_mass = node, m
+    return best if best_mass >= STORY_MASS * held else container
 
 
 def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
@@ -185,6 +216,25 @@ def _link_blocks(container: Node, page: _Page, removed: set[int]) -> list[Node]:
     return doomed
 
 
+def _after_story(container: Node, page: _Page, removed: set[int]) -> list[Node]:
+    """Headings after the container's last prose block: they title nothing of the story ("Latest articles"
+    above a list already gone)."""
+    inside = page.index[container]
+    last = None
+    for k, (i, n, links) in enumerate(page.blocks):
+        chain = page.chains[i]
+        if n >= PROSE_CHARS and links <= PROSE_LINKS * n and inside in chain and removed.isdisjoint(chain):
+            last = k
+    if last is None:
+        return []
+    doomed = []
+    for i, _, _ in page.blocks[last + 1 :]:
+        node = page.nodes[i]
+        if node.tag in HEADINGS and inside in page.chains[i]:
+            doomed.append(node)
+    return doomed
+
+
 def _with_headings(nodes: list[Node]) -> list[Node]:
     titles = [n.previous_element_sibling for n in nodes]
     return nodes + [t for t in titles if t is not None and t.tag in HEADINGS]
@@ -212,6 +262,7 @@ def extract_main(tree: Any, html: str) -> str:
     if body is None:
         return ""
     _decompose(body.query_selector_all(markup.INVISIBLE).values())
+    _decompose(_noscripts(body))
     furniture = _furniture(body)
     _decompose(_with_headings(furniture))
     page = _Page(body)
@@ -220,13 +271,16 @@ def extract_main(tree: Any, html: str) -> str:
     removed = {page.index[n] for n in doomed if n in page.index}
     mass, kept = page.prose(removed)
     container = _container(page, mass, kept) if kept else body
+    if kept:
+        container = _story(container, page, mass)
     doomed += _link_blocks(container, page, removed)
+    doomed += _after_story(container, page, removed)
     if container is not body:
         doomed += _outside(container, page, mass)
     _decompose(_with_titles(doomed, page))
     text = drop_boilerplate_lines(extract_plain_text(tree, main_content=False, **_RENDER))
     if len(text) < max(FALLBACK_SHARE * total, FALLBACK_CHARS):
-        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_RENDER)
-        if len(text) < FALLBACK_SHARE * len(fallback):
+        fallback = extract_plain_text(HTMLTree.parse(html), main_content=True, **_FALLBACK)
+        if len(text) < FALLBACK_RATIO * len(fallback):
             return fallback
     return text

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# never text: removed before anything is measured
+# never text (ruby annotations: the reading over a word, not the text): removed before anything is measured
 INVISIBLE = (
-    "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio, map, "
-    "button, select, textarea, input, option, "
+    "script, style, template, svg, canvas, iframe, object, embed, video, audio, map, "
+    "button, select, textarea, input, option, rt, rp, "
     "[hidden], [aria-hidden=true], [style*='display:none' i], [style*='display: none' i], "
     "[style*='visibility:hidden' i], [style*='visibility: hidden' i]"
 )
+
+# what a browser running scripts never shows; a <noscript> that holds most of the page is a template's slip (an
+# element left open inside it swallows the page) and stays
+NOSCRIPT = "noscript"
 
 # page furniture by what it is: navigation, the page's footer, side columns, dialogs and forms' chrome
 FURNITURE = (
