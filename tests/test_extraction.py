@@ -315,3 +315,22 @@ def test_a_noscript_swallowing_the_page_keeps_the_page() -> None:
 )
 def test_german_pack_phrases(line: str, junk: bool) -> None:
     assert boilerplate_line(line) is junk
+
+
+def test_paragraphs_straight_in_the_body_between_brs_keep_their_lines_and_captions():
+    """A feed's article body (an RSS `content:encoded`, an HTML field): text straight in <body> between <br>s,
+    with <figure>s between its paragraphs. The body's own text is the prose, not the captions' blocks."""
+    story = [
+        "시청은 내년 봄부터 강변 자전거길을 넓히기로 했다고 3일 밝혔다. 공사는 두 달 걸리며 구간별로 나눠 진행된다.",
+        "시 관계자는 출퇴근 시간대 자전거 이용자가 크게 늘어 길이 좁다는 민원이 이어졌다고 설명했다.",
+        "새 길은 보행로와 분리되고, 야간 조명과 쉼터도 함께 들어선다. 시는 내년 여름까지 마칠 계획이다.",
+    ]
+    page = (
+        '<figure><img src="a.jpg"><figcaption><small>넓어질 강변 자전거길 모습./가람시 제공</small>'
+        "</figcaption></figure>"
+        "<br><br>" + story[0] + "<br><br>" + story[1]
+        + '<br><br><figure><img src="b.jpg"><figcaption><small>공사 구간 지도./가람시</small></figcaption></figure>'
+        "<br><br>" + story[2]
+    )  # fmt: skip
+    lines = [line for line in extract(page, "malgeum").splitlines() if line.strip()]
+    assert lines == ["넓어질 강변 자전거길 모습./가람시 제공", story[0], story[1], "공사 구간 지도./가람시", story[2]]

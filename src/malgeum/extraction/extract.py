@@ -79,6 +79,11 @@ class _Page:
             n = _chars(block.text)
             if n:
                 self.blocks.append((self._number(block), n, _links(block)))
+        if body.query_selector("body > br") is not None:  # paragraphs straight in the body between <br>s (a
+            # feed's article body) are a block too, the body's own: else the prose is only its captions' divs
+            n = _chars(body.text) - sum(n for _, n, _ in self.blocks)
+            if n > 0:
+                self.blocks.append((0, n, max(0, _links(body) - sum(k for _, _, k in self.blocks))))
         self.text = [0] * len(self.nodes)
         self.links = [0] * len(self.nodes)
         for i, n, links in self.blocks:
