@@ -43,6 +43,22 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _FIGURES = re.compile(r"<(/?)(?:figure|figcaption)\b", re.I)
 
 
+_PAGE_LANG = re.compile(r"""<html\b[^>]{0,500}?\blang\s*=\s*["']?([a-zA-Z]{2,3})\b""", re.I)
+
+
+def keeps_captions(html: str) -> bool:
+    """Whether a page's figure captions are part of its text: as its language's pack says (`captions` in
+    `<lang>/extraction.yaml`; the language from `<html lang>`), else yes. Korean news keeps them (a careful
+    reader keeps a photo's caption with its story); the article text of English pages, as extraction benchmarks
+    and their annotators take it, does not."""
+    found = _PAGE_LANG.search(html, 0, 8192)
+    if found is None:
+        return True
+    from malgeum import langpacks
+
+    return langpacks.load(found.group(1).lower(), "extraction").get("captions", "keep") != "drop"
+
+
 class Undecodable(ValueError):
     pass
 
@@ -117,7 +133,7 @@ def extract(
 
     with time_limit(seconds):
         # resiliparse and malgeum read captions as blocks once <figure>s are <div>s (see _FIGURES)
-        source = html if extractor == "trafilatura" else _FIGURES.sub(r"<\1div", html)
+        source = html if extractor == "trafilatura" or not keeps_captions(html) else _FIGURES.sub(r"<\1div", html)
         tree = HTMLTree.parse(source)
         if tree.document is not None and tree.document.query_selector(_DEEPER) is not None:
             raise PageTooDeep(f"page nested deeper than {MAX_DEPTH} elements")
