@@ -221,12 +221,6 @@ def _train_lm(a: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {value!r}")
-    return int(value)
-
-
 def _whole(low: int, high: int | None = None):  # type: ignore[no-untyped-def]
     """argparse's type for a whole number from `low` (to `high`)."""
 
@@ -239,6 +233,9 @@ def _whole(low: int, high: int | None = None):  # type: ignore[no-untyped-def]
         return n
 
     return parse
+
+
+_positive_int = _whole(1)
 
 
 def _real(ok, wanted: str):  # type: ignore[no-untyped-def]

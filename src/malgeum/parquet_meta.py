@@ -168,14 +168,14 @@ def harmonize(files: list[Path]) -> list[Path]:
     from malgeum.writers import atomic_write_table
 
     types = {f: pq.read_schema(f).field("meta").type for f in files}
-    if len({str(t) for t in types.values()}) <= 1 and all(
-        [x.metadata for x in t] == [x.metadata for x in next(iter(types.values()))] for t in types.values()
-    ):
-        return []
     target = unify(list(types.values()))
+
+    def same(t: pa.StructType) -> bool:  # (types compare without their fields' metadata: JSON marks too)
+        return t == target and [x.metadata for x in t] == [x.metadata for x in target]
+
     rewritten = []
     for f, t in types.items():
-        if t == target and [x.metadata for x in t] == [x.metadata for x in target]:
+        if same(t):
             continue
         old = pq.read_table(f)
         metas = [from_row(m, t) for m in old.column("meta").to_pylist()]
