@@ -46,6 +46,32 @@ def test_script_counts_by_deletion_are_counts_of_letters(pieces):
         assert counts[name] == len(rx.findall(text)) * scripts._WEIGHT.get(name, 2)
 
 
+# the first and last letter of every script's ranges, the characters just outside them, and others
+EDGES = sorted(
+    {chr(c) for lo, hi, _ in scripts._RANGES for c in (lo - 1, lo, hi, hi + 1)} | set(SCRIPTS) | {"\ud800", "🙂"}
+)
+long_runs = st.lists(st.tuples(st.sampled_from(EDGES), st.integers(1, 120)), min_size=4, max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=long_runs)
+def test_script_counts_of_a_long_text_by_code_point_are_counts_of_letters(pieces):
+    text = "".join(c * n for c, n in pieces)
+    counts = scripts.script_counts(text)
+    for name, rx in scripts.SCRIPTS.items():
+        assert counts[name] == len(rx.findall(text)) * scripts._WEIGHT.get(name, 2)
+    assert scripts.text_script(text) == scripts.main_script(counts)
+
+
+LINKY = [*" \n.:/@w가aZ_-+", "http://", "https://", "www.", "a@b.kr"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(LINKY), max_size=40).map("".join))
+def test_links_removed_line_by_line_are_those_removed_from_the_whole_text(text):
+    assert scripts.without_links(text) == scripts.LINKS.sub(" ", text)
+
+
 def test_no_script_weighs_more_than_hangul():
     # the shortcut's reasoning: Hangul outnumbering every other letter means it outweighs every script
     assert max([*scripts._WEIGHT.values(), 2]) <= scripts._WEIGHT["hangul"]

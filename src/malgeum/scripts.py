@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 # Letters by script; Han and Kana together stand for Chinese/Japanese text.
 SCRIPTS = {
     "hangul": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
@@ -42,11 +44,32 @@ _RARE = ("cjk", "cyrillic", "arabic", "thai", "devanagari", "greek", "hebrew")
 _ANY_RARE = re.compile("|".join(SCRIPTS[n].pattern for n in _RARE))
 
 
+# the same ranges as code points, for counting a long text in one vectorised pass
+_RANGES = sorted(
+    [(ord("A"), ord("Z"), "latin"), (ord("a"), ord("z"), "latin")]
+    + [
+        (int(lo, 16), int(hi, 16), name)
+        for name, rx in SCRIPTS.items()
+        for lo, hi in re.findall(r"\\u([0-9a-f]{4})-\\u([0-9a-f]{4})", rx.pattern)
+    ]
+)
+_EDGES = np.array([e for lo, hi, _ in _RANGES for e in (lo, hi + 1)], dtype=np.uint32)
+_OWNER = [name for _, _, name in _RANGES]
+_VECTOR = 400  # characters from which counting code points beats a regex pass per script
+
+
 def script_counts(text: str) -> dict[str, int]:
+    counts = dict.fromkeys(SCRIPTS, 0)
+    if len(text) >= _VECTOR:
+        # each code point's place among the ranges' edges: an odd place is inside a range
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        per = np.bincount(np.searchsorted(_EDGES, points, side="right"), minlength=len(_EDGES) + 1)
+        for k, name in enumerate(_OWNER):
+            counts[name] += int(per[2 * k + 1])
+        return {name: n * _WEIGHT.get(name, 2) for name, n in counts.items()}
     # what is left when a script's runs are deleted says how many letters it had, without a Python object per
     # run; the rarer scripts are counted only when one of their letters is there at all (one scan, not seven)
     names = ("hangul", "latin", *_RARE) if _ANY_RARE.search(text) else ("hangul", "latin")
-    counts = dict.fromkeys(SCRIPTS, 0)
     for name in names:
         counts[name] = (len(text) - len(_RUNS[name].sub("", text))) * _WEIGHT.get(name, 2)
     return counts
@@ -60,6 +83,8 @@ def main_script(counts: dict[str, int]) -> str | None:
 def text_script(text: str) -> str | None:
     """`main_script(script_counts(text))`, in one scan for most Korean text: no script weighs more per letter
     than Hangul, so once the Hangul letters outnumber everything else that is not a space, Hangul wins."""
+    if len(text) >= _VECTOR:
+        return main_script(script_counts(text))
     hangul = len(text) - len(_RUNS["hangul"].sub("", text))
     if hangul > len(text) - hangul - text.count(" ") - text.count("\n"):
         return "hangul"
@@ -68,6 +93,20 @@ def text_script(text: str) -> str | None:
 
 # links and e-mail addresses are Latin whatever the language around them
 LINKS = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|[\w.+\-]{1,64}@[\w\-.]{1,100}")
+
+
+def without_links(text: str) -> str:
+    """`LINKS.sub(" ", text)`, run only on the lines that may hold a link: no link spans a line break, and the
+    e-mail half of the pattern is slow on a long text (each word character starts a try)."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "@" in line or "://" in line or "www." in line:
+            lines[i] = LINKS.sub(" ", line)
+    return "\n".join(lines)
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 SHARE = 0.25  # of a line's or a document's letters in a pack's script for the pack to act on it (bilingual: both)
 ENOUGH = 20  # weighted letters (a Hangul syllable weighs 3, a Latin letter 1) that tell a line's script alone
@@ -129,7 +168,11 @@ class LineScripts:
 
     def _doc_counts(self) -> dict[str, int]:
         if self._counts is None:
-            self._counts = script_counts(LINKS.sub(" ", self.text))
+            if self.text is _last[0]:  # the steps before asked about this very text (it has not been cut since)
+                self._counts = _last[1]
+            else:
+                self._counts = script_counts(without_links(self.text))
+                _last[:] = [self.text, self._counts]
         return self._counts
 
     def _around(self, ls: int) -> frozenset[str]:
@@ -177,3 +220,4 @@ class LineScripts:
 
 
 _HANGUL_ONLY = (frozenset({"hangul"}), True)
+_last: list = [None, None]  # the last text whose letters were counted whole, and its counts

@@ -111,6 +111,11 @@ class CutBoilerplate(Step):
             cut_lines.add(ls)
 
         packs = [p for p in self._packs if scripts.in_document(p.script)]
+        if not packs:
+            return
+        # a document one pack may act on is scanned with that pack's rules alone (an English page with none of
+        # the Korean rules): what the merged rules would find of another pack there, `fitting` would turn down
+        scan = packs[0] if len(packs) == 1 else self._all
 
         def fitting(m: re.Match[str], kind: str, ls: int, le: int) -> tuple[_Pack, re.Match[str]] | None:
             """The match, or another pack's on the same line when the match's pack may not cut that line."""
@@ -126,7 +131,7 @@ class CutBoilerplate(Step):
                     return p, again
             return None
 
-        for m in self._all.line.finditer(text) if self._all.line else ():
+        for m in scan.line.finditer(text) if scan.line else ():
             if m.end() > m.start() and (found := fitting(m, "line", m.start(), m.end())):
                 m = found[1]
                 rule = self._rules[m.lastgroup or ""]
@@ -134,7 +139,7 @@ class CutBoilerplate(Step):
                     listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
                 else:
                     cut_line(m.start(), m.end(), rule["id"], rule["reason"])
-        for m in self._all.heading.finditer(text) if self._all.heading else ():
+        for m in scan.heading.finditer(text) if scan.heading else ():
             if not (found := fitting(m, "heading", m.start(), m.end())):
                 continue
             m = found[1]
@@ -152,11 +157,11 @@ class CutBoilerplate(Step):
             elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this
                 # rule's
                 cut_line(m.end() + 1, end, *self._cut(m))
-        for m in self._all.prefix.finditer(text) if self._all.prefix else ():
+        for m in scan.prefix.finditer(text) if scan.prefix else ():
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
                 self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
-        for m in _suffix_matches(self._all.suffix, text):
+        for m in _suffix_matches(scan.suffix, text):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
                 self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)

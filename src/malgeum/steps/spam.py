@@ -129,11 +129,13 @@ class CutSpam(Step):
 
     def apply(self, doc: Document) -> None:
         text = doc.text
-        found = [(lex, list(lex.keywords.finditer(text))) for lex in self._lexicons]
-        if not any(hits for _, hits in found):
-            return
         scripts = LineScripts(text)
-        found = [(lex, [m for m in hits if scripts.fits(m.start(), lex.script)]) for lex, hits in found]
+        # a pack reads only documents with text of its script (what it finds elsewhere, `fits` turns down)
+        found = [
+            (lex, [m for m in lex.keywords.finditer(text) if scripts.fits(m.start(), lex.script)])
+            for lex in self._lexicons
+            if scripts.in_document(lex.script)
+        ]
         if not any(hits for _, hits in found):
             return
         bounds = line_bounds(text)
