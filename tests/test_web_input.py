@@ -232,3 +232,38 @@ def test_extraction_quality_on_the_scrapinghub_pages(shared):
         rows.append(_shares(item["articleBody"], extract(page)))
     precision, recall, f1 = _score(rows)
     assert f1 >= 0.91 and recall >= 0.97, (precision, recall, f1)  # README: 0.868 / 0.980 / 0.921
+
+
+def test_pages_are_extracted_once_and_the_run_gives_what_reading_twice_gives(crawl, tmp_path, monkeypatch):
+    from malgeum import html, spill
+    from malgeum.cleaning import _clean_shard
+
+    calls = []
+    real = html.extract
+    monkeypatch.setattr(html, "extract", lambda page, *a, **k: calls.append(1) or real(page, *a, **k))
+    kept_for_cleaning = []
+    monkeypatch.setattr(
+        "malgeum.cleaning._clean_shard",
+        lambda shard, settings, *a: (
+            kept_for_cleaning.append(sorted(Path(settings.read_from).glob("*.read")))
+            or _clean_shard(shard, settings, *a)
+        ),
+    )
+    once = tmp_path / "once"
+    local.run([str(crawl)], once, workers=1, progress=False)
+    assert len(calls) == 4  # the four decodable HTML pages: extracted by the template pass only
+    assert kept_for_cleaning and all(kept_for_cleaning)  # the cleaning pass had the pass's copy
+    assert not list((once / "templates" / "learn").glob(f"*{spill.SUFFIX}"))  # and the copies went at the end
+
+    # the same run with no copy kept: the cleaning pass reads and extracts the input again
+    monkeypatch.setattr(spill, "worth_it", lambda *a: False)
+    twice = tmp_path / "twice"
+    local.run([str(crawl)], twice, workers=1, progress=False)
+    assert len(calls) == 4 + 2 * 4
+
+    def records(out: Path, sub: str) -> list[dict]:
+        return [r for s, r in iter_records(out, (sub,)) if s == sub]
+
+    for sub in ("kept", "dropped", "quarantine"):
+        assert records(once, sub) == records(twice, sub), sub
+    assert len(records(once, "quarantine")) == 4

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from malgeum import limits, output, storage
+from malgeum import limits, output, spill, storage
 from malgeum.pipeline import Pipeline, StepFailed
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.writers import ShardWriter
@@ -32,6 +32,7 @@ class Settings:
     fmt: str = "jsonl"
     fields: Fields = Fields()
     budget: float = 60.0  # seconds one document may take in the steps; 0: no limit
+    read_from: str | None = None  # a folder of shards as the template pass read them (`malgeum.spill`)
 
 
 @cache
@@ -94,7 +95,12 @@ def _clean_shard(
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
     writer = ShardWriter(out, shard.name, settings.fmt)
-    reader = ShardReader(shard, settings.fields, page_seconds=settings.budget)
+    kept = spill.path(Path(settings.read_from), shard.name) if settings.read_from else None
+    reader: ShardReader | spill.Replay
+    if kept is not None and kept.exists():
+        reader = spill.Replay(kept)
+    else:
+        reader = ShardReader(shard, settings.fields, settings.budget)
     counts = dict.fromkeys(output.COUNTS, 0)
     drop_reasons: dict[str, int] = {}
     quarantine_reasons: dict[str, int] = {}

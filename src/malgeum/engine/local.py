@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import xxhash
 
-from malgeum import identity, outlock, output, readers, runlog, storage
+from malgeum import identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.progress import exit_with_parent, shard_bar, start_workers, stop_with_run, stop_workers
@@ -215,12 +215,17 @@ def _run(
         templates_summary = None
         if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
             where, templates_summary = learn_templates(
-                shards, fields, learning, out, workers, engine, address, progress, pool
+                shards, fields, learning, out, workers, engine, address, progress, pool, time_budget
             )
             recipe = recipes.set_param(recipe, "templates", "path", where)
             runlog.event("templates learned: %s", where)
-        settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget)
+        # the pages the template pass extracted, kept for this pass (local engine, local OUT)
+        local = learning is not None and engine != "ray" and isinstance(out, Path)
+        read = out / "templates" / "learn" if local else None
+        settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget, read and str(read))
         _clean_all(todo, shards, settings, workers, engine, address, progress, pool, q)
+        if read is not None:
+            spill.remove(read)
     except KeyboardInterrupt:
         if pool is not None:
             stop_workers(pool)

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from malgeum import recipe as recipes
-from malgeum import storage
+from malgeum import spill, storage
 from malgeum.progress import shard_bar
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.templates.learn import ShardCounter, Thresholds, reduce, shard_done
@@ -36,16 +36,32 @@ def template_params(recipe: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def count(shard: Shard, fields: Fields, url_field: str) -> dict[str, bytes]:
+def count(
+    shard: Shard, fields: Fields, url_field: str, page_seconds: float = 60.0, keep: spill.Writer | None = None
+) -> dict[str, bytes]:
+    """The shard's counts; what was read goes to `keep` too (for the cleaning pass)."""
     counter = ShardCounter(url_field)
-    for _, item in ShardReader(shard, fields):
+    reader = ShardReader(shard, fields, page_seconds)
+    for line, item in reader:
+        if keep is not None:
+            keep.write(reader.progress, line, item)
         if not isinstance(item, Bad):  # bad records are quarantined by the cleaning pass
             counter.add(item)
     return counter.files()
 
 
-def _count_to(shard: Shard, fields: Fields, url_field: str, folder: str) -> int:
-    _write(Path(folder), shard.name, count(shard, fields, url_field))
+def _count_to(shard: Shard, fields: Fields, url_field: str, folder: str, page_seconds: float, keep: bool) -> int:
+    where = Path(folder)
+    writer = spill.Writer(where, shard.name) if keep and spill.worth_it(shard, fields) else None
+    try:
+        files = count(shard, fields, url_field, page_seconds, writer)
+        if writer is not None:
+            writer.commit()  # before the counts: a shard counted has its pages kept
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    _write(where, shard.name, files)
     return shard.size
 
 
@@ -65,8 +81,12 @@ def learn(
     address: str | None = None,
     progress: bool = True,
     pool: Executor | None = None,
+    page_seconds: float = 60.0,
 ) -> tuple[str, dict[str, Any]]:
-    """Count every shard (those not counted yet), decide, and return (where the table is, the summary)."""
+    """Count every shard (those not counted yet), decide, and return (where the table is, the summary).
+
+    On the local engine into a local OUT, the pages each shard's reader extracted are kept in
+    `OUT/templates/learn/` for the cleaning pass (`malgeum.spill`)."""
     from malgeum.steps.templates import CutTemplates
 
     step = CutTemplates(**params)  # validates the parameters, gives the defaults
@@ -77,7 +97,10 @@ def learn(
         todo = [s for s in shards if not shard_done(folder, s.name)]
         bar = shard_bar(shards, todo, "learning templates", progress)
         try:
-            _count_all(todo, fields, step.url_field, folder, workers, engine, address, bar.update, pool)
+            keep = engine != "ray" and isinstance(out, Path)
+            _count_all(
+                todo, fields, step.url_field, folder, workers, engine, address, bar.update, pool, page_seconds, keep
+            )
         finally:
             bar.close()
         dest = local / "templates"
@@ -105,6 +128,8 @@ def _count_all(
     address: str | None,
     advance: Callable[[int], object],
     pool: Executor | None,
+    page_seconds: float,
+    keep: bool,
 ) -> None:
     """Count the shards on Ray, on the run's process pool, or here (one worker)."""
     if not todo:
@@ -116,6 +141,8 @@ def _count_all(
             _write(folder, name, files)
             advance(size)
         return
-    count_to = partial(_count_to, fields=fields, url_field=url_field, folder=str(folder))
+    count_to = partial(
+        _count_to, fields=fields, url_field=url_field, folder=str(folder), page_seconds=page_seconds, keep=keep
+    )
     for size in pool.map(count_to, todo) if pool is not None else map(count_to, todo):
         advance(size)
