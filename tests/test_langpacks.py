@@ -55,6 +55,15 @@ def test_rule_is_well_formed_and_bounded(lang, rule):
             assert _unbounded(sre_parse.parse(pattern)) == [], f"{key}: bound every repetition, e.g. {{0,40}}"
 
 
+@pytest.mark.parametrize("lang,rule", BOILERPLATE, ids=[r["id"] for _, r in BOILERPLATE])
+def test_no_line_rule_takes_a_blank_line(lang, rule):
+    # the step passes blank lines over without trying the line and heading rules on them
+    if rule["kind"] in ("line", "heading"):
+        rx = re.compile(f"[ \t]{{0,40}}(?:{langpacks.alternatives(rule['pattern'])})[ \t]{{0,40}}")
+        for blank in ("", " ", "\t", " " * 40, " \t " * 20):
+            assert rx.fullmatch(blank) is None, repr(blank)
+
+
 def test_rule_ids_are_unique():
     ids = [r["id"] for _, r in BOILERPLATE]
     assert len(ids) == len(set(ids))

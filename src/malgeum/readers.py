@@ -33,7 +33,7 @@ from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 COMPRESSIONS = (".gz", ".gzip", ".zst", ".bz2", ".xz")  # of a name in lower case: data.jsonl.GZ is gzip too
-CHUNK_BYTES = 8 * 1024 * 1024  # small enough that one plain file of a few tens of MB feeds every worker
+CHUNK_BYTES = 4 * 1024 * 1024  # small enough that one file of a few tens of MB keeps every worker busy to the end
 TEXT_FILES_PER_SHARD = 1000
 EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz, .zst, .bz2 or .xz compressed"
 # the piece a line too long to hold is read through by, keeping none (a readline of n bytes briefly holds about

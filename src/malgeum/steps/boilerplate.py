@@ -15,6 +15,7 @@ from malgeum.step import Step
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
 _SPACE = "[ \\t]{0,40}"
+_NOT_BLANK = "(?=[ \\t]*[^ \\t\\n])"
 
 
 _CutLine = Callable[[int, int, str, str], None]
@@ -238,7 +239,8 @@ def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dic
     return _Pack(
         lang=lang,
         script=script,
-        line=merged("line", f"^{_SPACE}", f"{_SPACE}$"),
+        # a blank line is passed over at once (no rule matches one: a test checks), not tried rule by rule
+        line=merged("line", f"^{_NOT_BLANK}{_SPACE}", f"{_SPACE}$"),
         # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
         line_body=merged("line", _SPACE, _SPACE),
         prefix=merged("prefix", f"^{_SPACE}", ""),
@@ -246,7 +248,7 @@ def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dic
         # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
         # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
         suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
-        heading=merged("heading", f"^{_SPACE}", f"{_SPACE}$"),
+        heading=merged("heading", f"^{_NOT_BLANK}{_SPACE}", f"{_SPACE}$"),
         # unanchored: each language's regex skips ahead on its own first characters
         contains=merged("contains", f"(?={first})" if first else "", ""),
     )
