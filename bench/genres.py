@@ -41,6 +41,7 @@ import orjson
 from malgeum import recipe as recipes
 from malgeum.document import Document, Edit, trace
 from malgeum.engine import local
+from malgeum.explain import iter_records
 from malgeum.readers import Fields
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,12 +240,8 @@ class CutItem:
 
 
 def read_output(out: Path) -> Iterator[Document]:
-    for sub in ("kept", "dropped"):
-        for f in sorted((out / sub).rglob("part-*")):
-            opener = gzip.open if f.name.endswith(".gz") else open
-            with opener(f, "rb") as fh:
-                for line in fh:
-                    yield Document.from_record(orjson.loads(line))
+    for _, record in iter_records(out):  # (whatever the run's compression)
+        yield Document.from_record(record)
 
 
 def cuts_of(doc: Document, kinds: dict[str, str]) -> Iterator[CutItem]:

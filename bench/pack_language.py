@@ -25,6 +25,8 @@ from pathlib import Path
 
 import orjson
 
+from malgeum.explain import iter_records
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 _HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -61,17 +63,15 @@ def write_sets(folder: Path) -> dict[str, tuple[Path, list[str]]]:
 def count(run: Path) -> dict[str, Counter[str]]:
     """Per pack prefix: edits, dropped documents and documents touched, and the rules by edits."""
     out: dict[str, Counter[str]] = {p: Counter() for p in ("ko.", "en.")}
-    for f in sorted([*(run / "kept").rglob("part-*.jsonl.gz"), *(run / "dropped").rglob("part-*.jsonl.gz")]):
-        with gzip.open(f, "rb") as fh:
-            for line in fh:
-                m = orjson.loads(line)["meta"].get("malgeum", {})
-                for prefix, c in out.items():
-                    rules = [e["rule"] for e in m.get("edits", []) if e["rule"].startswith(prefix)]
-                    dropped = (m.get("dropped") or {}).get("rule", "")
-                    c["edits"] += len(rules)
-                    c["docs"] += bool(rules)
-                    c["dropped"] += dropped.startswith(prefix)
-                    c.update(f"rule {r}" for r in rules)
+    for _, record in iter_records(run):  # kept and dropped, whatever the run's compression
+        m = record["meta"].get("malgeum", {})
+        for prefix, c in out.items():
+            rules = [e["rule"] for e in m.get("edits", []) if e["rule"].startswith(prefix)]
+            dropped = (m.get("dropped") or {}).get("rule", "")
+            c["edits"] += len(rules)
+            c["docs"] += bool(rules)
+            c["dropped"] += dropped.startswith(prefix)
+            c.update(f"rule {r}" for r in rules)
     return out
 
 

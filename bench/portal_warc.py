@@ -39,6 +39,8 @@ from pathlib import Path
 
 import orjson
 
+from malgeum.explain import iter_records
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CHOSUN = SHARED / "data" / "chosun_rss_neardup" / "chosun_raw_html_sample.jsonl.gz"
@@ -363,11 +365,8 @@ def _scorer() -> Callable[[str, str], tuple[int, int, int]]:
 def kept_texts(run: Path) -> dict[str, str]:
     """{url: kept text} of a run's output (dropped pages are absent)."""
     out = {}
-    for f in sorted((run / "kept").rglob("part-*.jsonl.gz")):
-        with gzip.open(f, "rb") as fh:
-            for line in fh:
-                r = orjson.loads(line)
-                out[r["meta"].get("url")] = r["text"]
+    for _, r in iter_records(run, ("kept",)):  # whatever the run's compression
+        out[r["meta"].get("url")] = r["text"]
     return out
 
 

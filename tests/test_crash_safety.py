@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from test_run import _output_bytes, _synth, stats
+from test_run import _output_bytes, _synth, output_files, stats
 
 from malgeum import writers
 from malgeum.cli import main
@@ -93,7 +93,7 @@ def test_a_full_disk_fails_loudly_and_spares_finished_shards(tmp_path, monkeypat
     local.run([str(src)], ref, workers=1, progress=False)
     # room for the template step's first pass (written before any shard is cleaned) and half of the kept output
     learned = sum(p.stat().st_size for p in (ref / "templates").rglob("*") if p.is_file())
-    budget = {"bytes": learned + sum(p.stat().st_size for p in (ref / "kept").glob("*.gz")) // 2}
+    budget = {"bytes": learned + sum(p.stat().st_size for p in output_files(ref, ("kept",))) // 2}
     real_open = open
 
     class FullDisk:
@@ -126,8 +126,10 @@ def test_a_full_disk_fails_loudly_and_spares_finished_shards(tmp_path, monkeypat
     assert "No space left on device" in capsys.readouterr().err
     finished = sorted(p.stem for p in (out / "stats").glob("part-*.json"))
     assert 0 < len(finished) < 6  # some shards were finished before the disk filled up
+    reference = {p.name.split(".")[0]: p.read_bytes() for p in output_files(ref, ("kept",))}
     for name in finished:  # and they are whole
-        assert (out / "kept" / f"{name}.jsonl.gz").read_bytes() == (ref / "kept" / f"{name}.jsonl.gz").read_bytes()
+        (kept,) = (p for p in output_files(out, ("kept",)) if p.name.split(".")[0] == name)
+        assert kept.read_bytes() == reference[name]
     assert not list(out.rglob(".*.tmp"))  # the shard that failed left nothing
     monkeypatch.undo()  # space freed: the same command finishes the run
     assert main(["clean", str(src), "-o", str(out), "--workers", "1", "-q"]) == 0
@@ -159,7 +161,7 @@ def test_a_shard_an_orphan_finishes_is_left_to_it(tmp_path):
     saved = tmp_path / "marker.json"
     saved.write_bytes(marker.read_bytes())
     marker.unlink()  # finished files, no marker yet: the moment between the orphan's commit and its marker
-    kept = out / "kept" / "part-00000.jsonl.gz"
+    (kept,) = output_files(out, ("kept",))
     before = kept.stat().st_mtime_ns
     orphan = subprocess.Popen([sys.executable, "-c", ORPHAN, str(out / "stats"), str(saved)], stdout=subprocess.PIPE)
     assert orphan.stdout.readline().strip() == b"locked"

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import orjson
 import pytest
 
 from malgeum.engine import local
+from malgeum.readers import decompressed
 from malgeum.synth import corpus
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): gzip.decompress(p.read_bytes())
-        for sub in ("kept", "dropped", "quarantine")
-        for p in sorted((out / sub).rglob("*.gz"))
-    }
+    files = sorted(p for sub in ("kept", "dropped", "quarantine") for p in (out / sub).rglob("part-*"))
+    assert files
+    found = {}
+    for p in files:
+        with decompressed(p) as fh:
+            found[str(p.relative_to(out))] = fh.read()
+    return found
 
 
 def _comparable(stats: dict) -> dict:

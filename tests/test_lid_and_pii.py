@@ -3,12 +3,12 @@ labelled set of bench/pii_set.py)."""
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
 import orjson
 import pytest
+from test_run import jsonl_records, output_files
 
 from malgeum.cli import main
 from malgeum.document import Document, restore
@@ -52,15 +52,13 @@ def test_by_language_routes_kept_documents(tmp_path):
     src.write_bytes(b"".join(orjson.dumps({"id": i, "text": t}) + b"\n" for i, t in enumerate([KO, EN, JA, KO])))
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "-q", "--by-language"]) == 0
-    found = {}
-    for f in sorted((out / "kept").rglob("*.jsonl.gz")):
-        found[f.parent.name] = [orjson.loads(line)["id"] for line in gzip.open(f)]
+    found = {f.parent.name: [r["id"] for r in jsonl_records(f)] for f in output_files(out, ("kept",))}
     assert found == {"lang=ko": ["0", "3"], "lang=en": ["1"], "lang=ja": ["2"]}
     stats = orjson.loads((out / "stats.json").read_bytes())
     assert stats["kept"] == 4 and stats["balanced"]
     # a re-run resumes: nothing is written twice
     assert main(["clean", str(src), "-o", str(out), "-q", "--by-language"]) == 0
-    assert sum(1 for _ in (out / "kept").rglob("*.jsonl.gz")) == 3
+    assert len(output_files(out, ("kept",))) == 3
 
 
 def test_by_language_with_a_recipe_ending_in_dedup(tmp_path):
@@ -72,8 +70,8 @@ def test_by_language_with_a_recipe_ending_in_dedup(tmp_path):
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "-q", "--by-language", "--recipe", str(recipe)]) == 0
     found = {}
-    for f in sorted((out / "kept").rglob("*.jsonl.gz")):
-        found.setdefault(f.parent.name, []).extend(orjson.loads(line)["id"] for line in gzip.open(f))
+    for f in output_files(out, ("kept",)):
+        found.setdefault(f.parent.name, []).extend(r["id"] for r in jsonl_records(f))
     assert found == {"lang=ko": ["0"], "lang=en": ["1"], "lang=ja": ["2"]}
     stats = orjson.loads((out / "stats.json").read_bytes())
     assert stats["balanced"] and stats["kept"] == 3 and stats["dropped"] == 3

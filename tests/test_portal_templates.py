@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_run import records as kept_records
 from test_templates import story
 
 from malgeum import Document
@@ -163,11 +164,7 @@ def test_a_portals_pages_in_a_warc_keep_only_their_stories(tmp_path):
     records = [_record(f"https://news.garam.example/{i}", portal(rng, i), "text/html; charset=utf-8") for i in range(8)]
     out = tmp_path / "out"
     local.run([str(_warc(tmp_path / "crawl.warc.gz", records))], out, workers=1, progress=False)
-    import gzip
-
-    import orjson
-
-    kept = [orjson.loads(line) for f in sorted((out / "kept").glob("*.gz")) for line in gzip.open(f)]
+    kept = kept_records(out)
     assert len(kept) == 8
     for r in kept:
         lines = [line for line in r["text"].split("\n") if line.strip()]

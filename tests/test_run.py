@@ -17,7 +17,7 @@ from malgeum import restore
 from malgeum.cli import main
 from malgeum.engine import local
 from malgeum.explain import iter_records
-from malgeum.readers import Fields
+from malgeum.readers import Fields, decompressed
 from malgeum.synth import corpus
 
 STORY = (
@@ -37,11 +37,19 @@ def records(out: Path, which=("kept",)) -> list[dict]:
     return [r for _, r in iter_records(out, which)]
 
 
+def output_files(out: Path, which=("kept", "dropped", "quarantine")) -> list[Path]:
+    """A run's shard files (in partitions too), whatever its compression: .jsonl.zst, .jsonl.gz, .jsonl, .parquet."""
+    return sorted(p for sub in which for p in (out / sub).rglob("part-*") if p.is_file())
+
+
+def jsonl_records(path: Path) -> list[dict]:
+    """The records of one JSONL output file, decompressed as its name says."""
+    with decompressed(path) as fh:
+        return [orjson.loads(line) for line in fh]
+
+
 def quarantined(out: Path) -> list[dict]:
-    rows = []
-    for f in sorted((out / "quarantine").glob("*.jsonl.gz")):
-        rows += [orjson.loads(line) for line in gzip.open(f)]
-    return rows
+    return [r for f in output_files(out, ("quarantine",)) for r in jsonl_records(f)]
 
 
 def stats(out: Path) -> dict:
@@ -143,12 +151,8 @@ def _synth(tmp_path: Path, n: int, files: int = 4) -> Path:
 
 
 def _output_bytes(out: Path) -> dict[str, bytes]:
-    """Every output file's bytes as written (gzip headers carry no name and no time)."""
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for sub in ("kept", "dropped", "quarantine")
-        for p in sorted((out / sub).rglob("*.gz"))
-    }
+    """Every output file's bytes as written (gzip and zstd headers carry no name and no time)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in output_files(out)}
 
 
 def test_output_does_not_depend_on_the_number_of_workers(tmp_path):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 
-import orjson
 import pytest
+from test_run import jsonl_records, output_files
 
 from malgeum.scoring import Score
 
@@ -20,8 +19,8 @@ def test_seed_is_cleaned_like_its_gold(shared, tmp_path):
     subprocess.run(
         [sys.executable, "-m", "malgeum.cli", "clean", str(seed), "-o", str(out), "-q"], check=True, timeout=120
     )
-    (kept,) = sorted((out / "kept").glob("*.jsonl.gz"))
-    (record,) = [orjson.loads(line) for line in gzip.open(kept)]
+    (kept,) = output_files(out, ("kept",))
+    (record,) = jsonl_records(kept)
     pred = record["text"]
     raw = seed.read_text(encoding="utf-8")
     gold = seed.with_name("000_3991ae4f8c5fccc5.gold.txt").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_run import records
 
 from malgeum import Document
 from malgeum.cli import main
@@ -178,9 +179,7 @@ def _write(path, rows):
 
 
 def _kept(out):
-    import gzip
-
-    return [orjson.loads(line) for f in sorted((out / "kept").glob("*.gz")) for line in gzip.open(f)]
+    return records(out)
 
 
 def test_the_command_learns_reports_and_reuses(tmp_path, capsys):

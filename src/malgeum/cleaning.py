@@ -22,7 +22,7 @@ import orjson
 from malgeum import limits, output, spill, storage
 from malgeum.pipeline import Pipeline, StepFailed
 from malgeum.readers import Bad, Fields, Shard, ShardReader
-from malgeum.writers import ShardWriter
+from malgeum.writers import DEFAULT_COMPRESSION, ShardWriter
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Settings:
     fmt: str = "jsonl"
     fields: Fields = Fields()
     budget: float = 60.0  # seconds one document may take in the steps; 0: no limit
+    compression: str = DEFAULT_COMPRESSION  # of the output files: zstd, gzip or none
     read_from: str | None = None  # a folder of shards as the template pass read them (`malgeum.spill`)
 
 
@@ -94,7 +95,7 @@ def _clean_shard(
     pipeline = _pipeline(settings.recipe_json)
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
-    writer = ShardWriter(out, shard.name, settings.fmt)
+    writer = ShardWriter(out, shard.name, settings.fmt, settings.compression)
     kept = spill.path(Path(settings.read_from), shard.name) if settings.read_from else None
     reader: ShardReader | spill.Replay
     if kept is not None and kept.exists():

@@ -17,6 +17,7 @@ from malgeum import recipe as recipes
 from malgeum.identity import InputChanged
 from malgeum.readers import Fields
 from malgeum.terminal import safe
+from malgeum.writers import COMPRESSIONS, DEFAULT_COMPRESSION
 
 
 def _fields(a: argparse.Namespace) -> Fields:
@@ -102,6 +103,7 @@ def _clean(a: argparse.Namespace) -> int:
         engine=a.engine,
         address=a.address,
         time_budget=a.time_budget,
+        compression=a.compression,
     )
     _skipped(stats)
     print(
@@ -143,6 +145,7 @@ def _dedup(a: argparse.Namespace) -> int:
         workers=a.workers,
         address=a.address,
         overwrite=a.overwrite,
+        compression=a.compression,
     )
     rules = stats["rules"]
     _skipped(stats)
@@ -328,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--recipe", help="recipe YAML, or a bundled recipe: default, web (see `malgeum recipe show`)")
     c.add_argument("--workers", type=_positive_int, default=None, help="parallel processes (default: all cores)")
     c.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
+    _compression_option(c)
     c.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
     c.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
     _page_options(c)
@@ -385,6 +389,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--workers", type=_positive_int, default=None, help="CPUs of the Ray cluster started here (default: all)"
     )
+    _compression_option(d)
     d.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.add_argument("--strict", action="store_true", help=_STRICT)
@@ -467,6 +472,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 _STRICT = "exit 2 when no record was read or every record was quarantined (default: a warning)"
+
+
+def _compression_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--compression",
+        choices=COMPRESSIONS,
+        default=DEFAULT_COMPRESSION,
+        help=f"of the output files: .jsonl.zst, .jsonl.gz or .jsonl (Parquet: its columns) ({DEFAULT_COMPRESSION})",
+    )
 
 
 def _page_options(p: argparse.ArgumentParser) -> None:

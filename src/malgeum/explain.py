@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,17 +11,19 @@ import pyarrow.parquet as pq
 
 from malgeum.document import Document, trace
 from malgeum.parquet_meta import from_row
+from malgeum.readers import decompressed
 from malgeum.terminal import safe
+from malgeum.writers import JSONL_SUFFIXES
 
 _RULE_COLOURS = ("31", "33", "35", "36", "34", "32")
 
 
 def iter_records(out: Path, which: tuple[str, ...] = ("kept", "dropped")) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(folder, record) of every output record, in shard order."""
+    """(folder, record) of every output record, in shard order, whatever the run's compression."""
     for sub in which:
         for f in sorted((out / sub).rglob("part-*")):
-            if f.name.endswith(".jsonl.gz"):
-                with gzip.open(f, "rb") as fh:
+            if f.name.endswith(JSONL_SUFFIXES):
+                with decompressed(f) as fh:
                     for line in fh:
                         yield sub, orjson.loads(line)
             elif f.name.endswith(".parquet"):

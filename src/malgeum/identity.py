@@ -19,6 +19,9 @@ import xxhash
 from malgeum import storage
 
 ENDS = 64 * 1024  # bytes hashed at each end of a file: a rewrite of the same size and time rarely spares both ends
+# what a run.json written before an option existed meant by leaving it out (every such run wrote gzip), so that
+# those runs resume with that option and are refused without it
+EARLIER = {"compression": "gzip"}
 
 
 class Refused(ValueError):
@@ -90,7 +93,7 @@ def normal(identity: dict[str, Any]) -> Any:
 
 def differences(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """What makes `current` another run than `previous`, in words; empty when it is the same run."""
-    current = normal(current)
+    current, previous = normal(current), {**EARLIER, **previous}
     why = []
     old_files, new_files = previous.get("files", {}), current.get("files", {})
     changed = [p for p in new_files if p in old_files and old_files[p] != new_files[p]]
@@ -108,7 +111,9 @@ def differences(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
         why.append("; ".join(w for w in what if w))
     for key in sorted(set(previous) | set(current)):
         if key not in ("files", "shards") and previous.get(key) != current.get(key):
-            why.append(f"another {key}")
+            was, now = previous.get(key), current.get(key)
+            values = isinstance(was, str | int | float) and isinstance(now, str | int | float)
+            why.append(f"another {key}" + (f": {was} then, {now} now" if values else ""))
     if not why and previous != current:
         why.append("another plan of shards")
     return why

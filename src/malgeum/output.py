@@ -5,7 +5,8 @@ OUT/run.json          what produced this folder (command, inputs with their fing
 OUT/.lock             held by the run writing the folder
 OUT/recipe.yaml       the recipe actually used
 OUT/kept/part-N.*     cleaned documents          OUT/dropped/part-N.*   dropped documents + reason
-OUT/quarantine/part-N.jsonl.gz   input that could not be read (source file, line, error, raw input)
+                      (.jsonl.zst, .jsonl.gz or .jsonl by --compression, or .parquet)
+OUT/quarantine/part-N.jsonl.*    input that could not be read (source file, line, error, raw input)
 OUT/stats/part-N.json per-shard counts and the files written; written last, it marks the shard complete
 OUT/stats/.part-N.lock held by the one worker writing shard N
 OUT/stats.json        the whole run: counts, balance, per-step stats

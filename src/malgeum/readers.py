@@ -20,6 +20,7 @@ import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -432,6 +433,13 @@ def _open_stream(path: str, counter: _Counting) -> BinaryIO:
     if compression == ".zst":
         return io.BufferedReader(_Zstd(raw))  # type: ignore[arg-type,return-value]
     return raw  # type: ignore[return-value]
+
+
+@contextmanager
+def decompressed(path: Path) -> Iterator[BinaryIO]:
+    """A local file's bytes, decompressed as its name says (a cut .gz or .zst raises EOFError when read)."""
+    with open(path, "rb") as f:
+        yield _open_stream(str(path), _Counting(f))
 
 
 def _skip_line(stream: BinaryIO, read: int = 0) -> tuple[int, bool]:

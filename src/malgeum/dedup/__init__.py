@@ -25,7 +25,7 @@ from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, clust
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.document import Document
 from malgeum.readers import Fields, Shard, ShardReader, plan, skipped
-from malgeum.writers import atomic_write_bytes
+from malgeum.writers import COMPRESSIONS, DEFAULT_COMPRESSION, atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ def run(
     address: str | None = None,
     overwrite: bool = False,
     owned: bool = False,
+    compression: str = DEFAULT_COMPRESSION,
 ) -> dict[str, Any]:
     """Dedup `inputs` into `out`. With `against` (the `index/` of an earlier run), the new documents are
     compared with everything that index holds as well: those that duplicate earlier documents are dropped
@@ -81,9 +82,12 @@ def run(
     pass 2 per shard in tasks); only the connected components run on the driver.
 
     OUT is locked and its identity checked as for `clean` (`overwrite` starts a folder of another run again);
-    `owned`: the caller (a clean whose recipe ends in dedup) holds OUT and has checked it.
+    `owned`: the caller (a clean whose recipe ends in dedup) holds OUT and has checked it. `compression` (zstd,
+    gzip or none) of the output files, as for `clean`.
     """
     settings.check()
+    if compression not in COMPRESSIONS:
+        raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, not {compression!r}")
     if engine == "ray" and against is not None:
         raise ValueError("--against runs on the local engine: an index is extended in place, by one process")
     if against is not None and settings.keep != "first":
@@ -95,16 +99,24 @@ def run(
         identity.check_overlap(out, inputs, {"--against": against})
     shards = plan(inputs)
     if owned:
-        return _run(shards, out, settings, fields, against, progress, engine, workers, address)
+        return _run(shards, out, settings, fields, against, progress, engine, workers, address, compression)
     against_meta = None if against is None else identity.fingerprint(str(Path(against) / "meta.json"))
-    this = identity.Run("dedup", inputs, shards, settings=asdict(settings), fields=asdict(fields), against=against_meta)
+    this = identity.Run(
+        "dedup",
+        inputs,
+        shards,
+        settings=asdict(settings),
+        fields=asdict(fields),
+        against=against_meta,
+        compression=compression,
+    )
     with outlock.hold(out):
         output.prepare(out, this.as_json, None, overwrite)
         with runlog.recording(out, "dedup"):
             unread = [list(x) for x in skipped(inputs)]
             for path, why in unread:
                 runlog.warning("skipped %s: %s", path, why)
-            stats = _run(shards, out, settings, fields, against, progress, engine, workers, address)
+            stats = _run(shards, out, settings, fields, against, progress, engine, workers, address, compression)
             stats["skipped_files"] = unread
             atomic_write_bytes(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2))
             this.check_unchanged()
@@ -131,11 +143,12 @@ def _run(
     engine: str,
     workers: int | None,
     address: str | None,
+    compression: str,
 ) -> dict[str, Any]:
     if engine == "ray":
         from malgeum.engine.ray_dedup import run as ray_run
 
-        return ray_run(shards, out, settings, fields, workers, address, progress)
+        return ray_run(shards, out, settings, fields, workers, address, progress, compression)
     t0 = time.perf_counter()
     index = start_index(out)
     size = sum(s.size for s in shards)
@@ -226,7 +239,7 @@ def _run(
     o = first_new
     bar = _bar("writing", size, progress)
     for shard in shards:
-        part = resolver.write_shard(shard, out, fields, o)
+        part = resolver.write_shard(shard, out, fields, o, compression)
         o += part[0]["input_records"] - part[0]["quarantined"]
         parts.append(part)
         bar.update(shard.size)

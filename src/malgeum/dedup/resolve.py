@@ -17,7 +17,7 @@ from malgeum.dedup.shingles import line_keys
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.readers import Bad, Fields, Shard, ShardReader
-from malgeum.writers import ShardWriter
+from malgeum.writers import DEFAULT_COMPRESSION, ShardWriter
 
 if TYPE_CHECKING:
     from malgeum.dedup import DedupSettings
@@ -92,13 +92,14 @@ class Resolver:
             self.frequent, self.frequent_counts = f["keys"], f["counts"]
 
     def write_shard(
-        self, shard: Shard, out: Path, fields: Fields, first: int
+        self, shard: Shard, out: Path, fields: Fields, first: int, compression: str = DEFAULT_COMPRESSION
     ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-        """Write `shard`, whose first good document has ordinal `first`; its counts and rules."""
+        """Write `shard`, whose first good document has ordinal `first`, in files of `compression`; its counts
+        and rules."""
         counts = dict.fromkeys((*output.COUNTS, "with_edits"), 0)
         rules: dict[str, dict[str, int]] = {}
         o = first
-        writer = ShardWriter(out, shard.name)
+        writer = ShardWriter(out, shard.name, compression=compression)
         partition = hive_partition(shard.rels[0])
         try:
             for _, item in records(ShardReader(shard, fields)):  # the documents pass 1 numbered
@@ -162,7 +163,7 @@ class Resolver:
 
 
 def hive_partition(rel: str) -> str:
-    """`lang=ko` of `lang=ko/part-00003.jsonl.gz`: partition folders (name=value) of the input are kept."""
+    """`lang=ko` of `lang=ko/part-00003.jsonl.zst`: partition folders (name=value) of the input are kept."""
     folders = Path(rel).parent.parts
     return "/".join(folders) if folders and all("=" in f for f in folders) else ""
 

@@ -23,7 +23,7 @@ from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
 from malgeum.templates.passes import learn as learn_templates
 from malgeum.templates.passes import template_params
-from malgeum.writers import atomic_write_bytes
+from malgeum.writers import COMPRESSIONS, DEFAULT_COMPRESSION, atomic_write_bytes
 
 _progress_queue: Any = None
 
@@ -57,8 +57,12 @@ def run(
     engine: str = "local",
     address: str | None = None,
     time_budget: float = 60.0,
+    compression: str = DEFAULT_COMPRESSION,
 ) -> dict[str, Any]:
     """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats.
+
+    `compression` (zstd, gzip or none) of the output files: JSONL shards are named .jsonl.zst, .jsonl.gz or
+    .jsonl; Parquet compresses its columns with it.
 
     `time_budget` is the seconds one document may spend in the steps before it is quarantined (reason
     `timeout`) instead of holding a worker; 0 lifts the limit.
@@ -75,6 +79,8 @@ def run(
     `overwrite`; an input that changes while it is read raises `identity.InputChanged` at the end.
     """
     t0 = time.perf_counter()
+    if compression not in COMPRESSIONS:
+        raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, not {compression!r}")
     out = storage.location(out)
     recipe = recipe if recipe is not None else recipes.load()
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
@@ -82,7 +88,14 @@ def run(
     identity.check_overlap(out, inputs, {"--templates": templates})
     shards = plan(inputs, chunk_bytes)
     this = identity.Run(
-        "clean", inputs, shards, recipe=recipe, format=fmt, fields=asdict(fields), time_budget=time_budget
+        "clean",
+        inputs,
+        shards,
+        recipe=recipe,
+        format=fmt,
+        compression=compression,
+        fields=asdict(fields),
+        time_budget=time_budget,
     )
     ident = this.as_json
     if templates is not None:  # a table learned elsewhere: its content counts
@@ -112,6 +125,7 @@ def run(
                     time_budget,
                     t0,
                     skipped,
+                    compression,
                 )
             else:
                 stats = _run_with_dedup(
@@ -128,6 +142,7 @@ def run(
                     address,
                     time_budget,
                     t0,
+                    compression,
                 )
             this.check_unchanged()
             runlog.event(summary(stats))
@@ -156,6 +171,7 @@ def _run_with_dedup(
     address: str | None,
     time_budget: float,
     t0: float,
+    compression: str,
 ) -> dict[str, Any]:
     if not isinstance(out, Path):
         raise recipes.RecipeError("dedup memory-maps its index: write a recipe ending in dedup to a local folder")
@@ -166,14 +182,28 @@ def _run_with_dedup(
 
     stage = out / "stage-clean"
     # the stage is this run's own: OUT's identity, checked above, covers it (a resumed run resumes it)
+    # (the stage in the run's compression too: its drops and quarantine are copied into OUT as they are)
     first = run(
-        inputs, stage, per_doc, workers, fmt, fields, False, progress, chunk_bytes, engine, address, time_budget
+        inputs,
+        stage,
+        per_doc,
+        workers,
+        fmt,
+        fields,
+        False,
+        progress,
+        chunk_bytes,
+        engine,
+        address,
+        time_budget,
+        compression,
     )
     second = dedup(
         [str(stage / "kept")],
         out,
         DedupSettings(**dedup_params),
         progress=progress,
+        compression=compression,
         engine=engine,
         workers=workers,
         address=address,
@@ -196,6 +226,7 @@ def _run(
     time_budget: float,
     t0: float,
     skipped: list[list[str]],
+    compression: str,
 ) -> dict[str, Any]:
     todo = [s for s in shards if not output.is_done(out, s.name)]
     runlog.event("%d shards, %d to do (%d finished by an earlier run)", len(shards), len(todo), len(shards) - len(todo))
@@ -222,7 +253,8 @@ def _run(
         # the pages the template pass extracted, kept for this pass (local engine, local OUT)
         local = learning is not None and engine != "ray" and isinstance(out, Path)
         read = out / "templates" / "learn" if local else None
-        settings = Settings(str(out), orjson.dumps(recipe).decode(), fmt, fields, time_budget, read and str(read))
+        recipe_json = orjson.dumps(recipe).decode()
+        settings = Settings(str(out), recipe_json, fmt, fields, time_budget, compression, read and str(read))
         _clean_all(todo, shards, settings, workers, engine, address, progress, pool, q)
         if read is not None:
             spill.remove(read)

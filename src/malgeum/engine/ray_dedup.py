@@ -113,11 +113,13 @@ def _frequent(block: dict[str, np.ndarray], min_docs: int) -> dict[str, np.ndarr
     return {"key": keys, "count": counts}
 
 
-def _write(row: dict[str, Any], index: str, out: str, segments: list, settings: dict, fields: dict) -> dict:
+def _write(
+    row: dict[str, Any], index: str, out: str, segments: list, settings: dict, fields: dict, compression: str
+) -> dict:
     s = DedupSettings(**settings)
     resolver = Resolver(Path(index), _columns(segments, s.num_perm), s)
     shard = Shard(**orjson.loads(row["shard"]))
-    counts, rules = resolver.write_shard(shard, Path(out), Fields(**fields), int(row["first"]))
+    counts, rules = resolver.write_shard(shard, Path(out), Fields(**fields), int(row["first"]), compression)
     return {"no": row["no"], "result": orjson.dumps([counts, rules]).decode()}
 
 
@@ -129,6 +131,7 @@ def run(
     workers: int | None,
     address: str | None,
     progress: bool,
+    compression: str,
 ) -> dict[str, Any]:
     import ray
 
@@ -223,7 +226,14 @@ def run(
     firsts = [{**r, "first": int(starts[i])} for i, r in enumerate(rows)]
     written = ray.data.from_items(firsts, **one_each).map(
         _write,
-        fn_kwargs={"index": str(index), "out": str(out), "segments": segments, "settings": cfg, "fields": fld},
+        fn_kwargs={
+            "index": str(index),
+            "out": str(out),
+            "segments": segments,
+            "settings": cfg,
+            "fields": fld,
+            "compression": compression,
+        },
         num_cpus=1,
     )
     results = sorted((int(r["no"]), orjson.loads(r["result"])) for r in written.iter_rows())
