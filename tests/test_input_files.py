@@ -134,6 +134,29 @@ def test_every_compression_is_read_whatever_the_case_of_its_suffix_and_a_cut_fil
     assert isinstance(_read([cut], chunk_bytes=2 << 10)[-1], Bad)
 
 
+def test_a_compressed_file_is_cut_into_parts_of_equal_length_when_its_format_gives_its_size(tmp_path):
+    data = _lines(*(f"{STORY} ({i})" for i in range(3000)))
+    chunk = len(data) // 5 + 1  # five parts of the decompressed stream
+    (tmp_path / "one.jsonl.gz").write_bytes(gzip.compress(data))  # ISIZE: the length of the whole
+    (tmp_path / "one.jsonl.zst").write_bytes(zstandard.ZstdCompressor(write_content_size=True).compress(data))
+    for name in ("one.jsonl.gz", "one.jsonl.zst"):
+        shards = plan([str(tmp_path / name)], chunk_bytes=chunk)
+        assert len(shards) == 5, name
+        ranges = [(s.start, s.stop) for s in shards]
+        lengths = [b - a for a, b in ranges[:-1]] + [len(data) - ranges[-1][0]]
+        assert max(lengths) - min(lengths) <= 5 and ranges[-1][1] == -1, (name, lengths)  # the last holds the rest
+        items = [item for sh in shards for _, item in ShardReader(sh)]
+        assert [i.text for i in items] == [orjson.loads(line)["text"] for line in data.splitlines()]
+    # two gzip members: the size read is the last one's, the parts are uneven, and every record is read once
+    half = len(data) // 2
+    (tmp_path / "two.jsonl.gz").write_bytes(gzip.compress(data[:half]) + gzip.compress(data[half:]))
+    shards = plan([str(tmp_path / "two.jsonl.gz")], chunk_bytes=chunk)
+    assert len(shards) > 1 and len([i for sh in shards for _, i in ShardReader(sh)]) == 3000
+    bz = tmp_path / "b.jsonl.bz2"  # a format that does not say: three times the file's size
+    bz.write_bytes(bz2.compress(data))
+    assert len(plan([str(bz)], chunk_bytes=chunk)) == min(8, -(-bz.stat().st_size * 3 // chunk))
+
+
 def test_compressed_text_html_and_warc_files_are_decompressed(tmp_path):
     (tmp_path / "note.txt.bz2").write_bytes(bz2.compress(STORY.encode()))
     (tmp_path / "page.html.XZ").write_bytes(lzma.compress(f"<html><body><p>{STORY}</p></body></html>".encode()))

@@ -335,11 +335,12 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             for start, stop, first_line in _chunks(path, size, chunk_bytes):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
-        elif kind == "jsonl" and (k := _compressed_parts(size, chunk_bytes)) > 1:
+        elif kind == "jsonl" and (k := _compressed_parts(whole := _decompressed_size(path, size), chunk_bytes)) > 1:
             # shards of the decompressed stream (each decompresses from the start and skips to its own range),
-            # so that one compressed file feeds every worker; their number comes from the file alone
+            # so that one compressed file feeds every worker; their number and ranges come from the file alone
+            part = -(-whole // k)
             for i in range(k):
-                add("jsonl", [path], [rel], i * chunk_bytes, -1 if i == k - 1 else (i + 1) * chunk_bytes, size // k)
+                add("jsonl", [path], [rel], i * part, -1 if i == k - 1 else (i + 1) * part, size // k)
         elif kind == "parquet":
             try:
                 meta = pq.ParquetFile(storage.parquet_source(path)).metadata
@@ -364,8 +365,28 @@ COMPRESSION_GUESS = 3  # decompressed bytes per compressed byte assumed when a c
 MAX_COMPRESSED_PARTS = 8  # each part decompresses what comes before it: more would cost more than it gains
 
 
-def _compressed_parts(size: int, chunk_bytes: int) -> int:
-    return max(1, min(MAX_COMPRESSED_PARTS, -(-size * COMPRESSION_GUESS // chunk_bytes)))
+def _compressed_parts(whole: int, chunk_bytes: int) -> int:
+    return max(1, min(MAX_COMPRESSED_PARTS, -(-whole // chunk_bytes)))
+
+
+def _decompressed_size(path: str, size: int) -> int:
+    """How many bytes a compressed file holds, from its format where it says so (a gzip file's last four bytes,
+    a zstd frame's header), else COMPRESSION_GUESS times its size: parts of equal length feed the workers to the
+    end, where a last part holding the rest of an underestimate runs alone. (A file of several gzip members gives
+    its last member's size: its parts are uneven, and still read every record once.)"""
+    guess = size * COMPRESSION_GUESS
+    try:
+        with storage.open_input(path, buffered=True) as f:
+            if _compression(path) in (".gz", ".gzip") and size >= 18 and size < 1 << 32:
+                f.seek(size - 4)
+                isize = int.from_bytes(f.read(4), "little")  # of the last member, modulo 4 GiB
+                return isize if isize >= size else guess  # (smaller: not a size the file can hold)
+            if _compression(path) == ".zst":
+                known = zstandard.frame_content_size(f.read(18))
+                return known if known >= size else guess
+    except (OSError, ValueError, zstandard.ZstdError):
+        pass
+    return guess
 
 
 class _Counting(io.RawIOBase):
