@@ -255,7 +255,7 @@ def main() -> int:
         print(f"machine: {machine()}")
         print(f"command: python bench/{Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}".rstrip())
         print(f"{a.workers} workers; MB/s of uncompressed input; ratio = floor seconds / tool seconds\n")
-        print("| input | tool | records | seconds | MB/s | floor / tool | |")
+        print("| input | tool | records | seconds | MB/s | floor / tool | notes |")
         print("|---|---|---|---|---|---|---|")
         for inp in inputs:
             name = f"{inp.path.name} ({inp.path.stat().st_size / 1e6:.0f} MB)"
