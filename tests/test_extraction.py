@@ -337,3 +337,24 @@ def test_paragraphs_straight_in_the_body_between_brs_keep_their_lines_and_captio
     )  # fmt: skip
     lines = [line for line in extract(page, "malgeum").splitlines() if line.strip()]
     assert lines == ["넓어질 강변 자전거길 모습./가람시 제공", story[0], story[1], "공사 구간 지도./가람시", story[2]]
+
+
+def test_captions_named_by_class_go_where_the_language_drops_captions() -> None:
+    """WordPress and other templates write captions without <figure> (`<div class="wp-caption">`, `<span
+    class="imageCaption">`): on an English page they go as <figure> captions do; where the page does not say its
+    language, captions stay."""
+    story = "".join(f"<p>{p}</p>" for p in STORY_EN[1:])
+    caption = (
+        '<div class="wp-caption aligncenter"><img src="a.jpg"><p class="wp-caption-text">'
+        f"{CAPTION_EN}</p></div><p>Credit: <span class='imageCaption'>Photo desk archive</span></p>"
+    )
+    page = f'<html lang="en"><body><article>{caption}{story}</article></body></html>'
+    text = extract(page, "malgeum")
+    assert STORY_EN[1] in _lines(text)
+    assert CAPTION_EN not in text
+    assert "Photo desk archive" not in text
+    kept = extract(page.replace('<html lang="en">', "<html>"), "malgeum")
+    assert CAPTION_EN in _lines(kept)
+    # a class that only contains the letters is no caption
+    listed = page.replace("wp-caption", "captioned")
+    assert CAPTION_EN in _lines(extract(listed, "malgeum"))

@@ -9,6 +9,7 @@ from resiliparse.parse.html import HTMLTree
 
 from malgeum.extraction import markup
 from malgeum.extraction.phrases import drop_boilerplate_lines
+from malgeum.html import keeps_captions
 
 Node = Any  # resiliparse's ElementNode
 
@@ -132,6 +133,13 @@ def _noscripts(body: Node) -> list[Node]:
     """<noscript> fallbacks, unless one holds most of the page's text."""
     keep = KEEP_MASS * len(body.text)
     return [n for n in body.query_selector_all(markup.NOSCRIPT).values() if len(n.text) <= keep]
+
+
+def _captions(body: Node) -> list[Node]:
+    """Elements whose class names a caption, unless one holds most of the page's text."""
+    keep = KEEP_MASS * len(body.text)
+    found = body.query_selector_all(markup.CAPTIONS).values()
+    return [n for n in found if markup.caption_word(n.getattr("class", "")) and len(n.text) <= keep]
 
 
 def _furniture(body: Node) -> list[Node]:
@@ -268,6 +276,8 @@ def extract_main(tree: Any, html: str) -> str:
         return ""
     _decompose(body.query_selector_all(markup.INVISIBLE).values())
     _decompose(_noscripts(body))
+    if not keeps_captions(html):
+        _decompose(_captions(body))
     furniture = _furniture(body)
     _decompose(_with_headings(furniture))
     page = _Page(body)

@@ -167,6 +167,17 @@ def _named(names: str) -> str | None:
     return None
 
 
+# captions that templates write without <figure> (WordPress's `wp-caption`, `image-caption`, TYPO3's
+# `csc-textpic-caption`): they go with <figure> captions where a page's language leaves captions out
+CAPTIONS = "[class*=caption i]"
+CAPTION_WORDS = frozenset(("caption", "captions", "figcaption"))
+
+
+def caption_word(classes: str) -> bool:
+    """Whether a class token names a caption (`wp-caption-text`, `imageCaption`; not `captioned-list`)."""
+    return any(w in CAPTION_WORDS for token in classes.split() for w in words(token))
+
+
 # elements that may carry a boilerplate name; links, images, list items and inline words are left to the
 # lists and blocks that hold them (a menu's <li class="menu-item"> goes with its menu)
 NAMED = ":is([class], [id]):not(a, img, i, b, em, strong, small, label, li, time, abbr, option, br, hr)"
