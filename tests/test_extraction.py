@@ -222,6 +222,9 @@ def test_empty_and_bodiless_pages() -> None:
         ("tag-politics category-news post", "", None),  # an article's taxonomy, not a tag box
         ("entry-content", "", None),
         ("has-sidebar site", "", "sidebar"),  # named, but kept when it holds the story (see the blog test)
+        ("field field--label-hidden", "", None),  # Drupal: the field's label is hidden, not the field
+        ("title-hidden", "", None),
+        ("is-hidden", "", "hidden"),
     ],
 )
 def test_boilerplate_names(classes: str, ident: str, word: str | None) -> None:
@@ -358,3 +361,20 @@ def test_captions_named_by_class_go_where_the_language_drops_captions() -> None:
     # a class that only contains the letters is no caption
     listed = page.replace("wp-caption", "captioned")
     assert CAPTION_EN in _lines(extract(listed, "malgeum"))
+
+
+def test_a_drupal_field_whose_label_is_hidden_is_kept() -> None:
+    # Drupal marks every field whose label is not shown `field--label-hidden`: the lead in such a field is the
+    # story's, while an element hidden itself goes
+    fields = (
+        '<div class="field field--name-intro field--label-hidden">A lead for the story that is long enough to '
+        "read as a paragraph of its own, before the body.</div>"
+        f'<div class="field field--name-body field--label-hidden">{"".join(f"<p>{p}</p>" for p in STORY_EN[1:])}</div>'
+        '<div class="is-hidden">Text a reader never sees here.</div>'
+    )
+    text = extract(f"<html><body><article>{fields}</article></body></html>", "malgeum")
+    assert "A lead for the story that is long enough to read as a paragraph of its own, before the body." in _lines(
+        text
+    )
+    assert STORY_EN[1] in _lines(text)
+    assert "never sees" not in text

@@ -161,8 +161,9 @@ def _named(names: str) -> str | None:
     for token in names.split():
         if _TAXONOMY.match(token):
             continue
-        for w in words(token):
-            if w in BOILERPLATE_WORDS:
+        parts = words(token)
+        for i, w in enumerate(parts):
+            if w in BOILERPLATE_WORDS and not (w == "hidden" and i and parts[i - 1] in ("label", "title")):
                 return w
     return None
 
