@@ -378,3 +378,27 @@ def test_a_drupal_field_whose_label_is_hidden_is_kept() -> None:
     )
     assert STORY_EN[1] in _lines(text)
     assert "never sees" not in text
+
+
+def test_prose_before_the_body_inside_the_story_element_stays() -> None:
+    """A lead three levels above the story's body, inside its <article>: kept, as prose just before the container
+    is; the <header> with the headline and dek is the story's title block and goes; prose before the article,
+    outside it, goes."""
+    lead = (
+        "Residents waited a year for this decision, and the vote on Tuesday finally settled where the lanes will "
+        "run and how much of the old town's parking will make room for them."
+    )
+    dek = "A dek that sums up the story in one sentence of more than seventy characters, under the headline."
+    other = "Another story's summary that sits before the article, long enough to read as prose on its own."
+    body = "".join(f"<p>{p}</p>" for p in STORY_EN[1:] * 3)  # the body holds most of the prose
+    page = (
+        f"<html><body><div class='page'><div class='column'><p>{other}</p></div><article>"
+        f"<header><h1>{STORY_EN[0]}</h1><p>{dek}</p></header><div class='intro'><p>{lead}</p></div>"
+        f"<div class='story-main'><div class='story-text'><div class='text-blocks'>{body}</div></div></div>"
+        "</article></div></body></html>"
+    )
+    lines = _lines(extract(page, "malgeum"))
+    assert lead in lines
+    assert STORY_EN[1] in lines
+    assert dek not in lines
+    assert other not in lines

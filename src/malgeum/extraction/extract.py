@@ -190,10 +190,33 @@ def _story(container: Node, page: _Page, mass: list[int]) -> Node:
     return best if best_mass >= STORY_MASS * held else container
 
 
+def _is_story(node: Node) -> bool:
+    return node.tag == "article" or node.getattr("itemprop") == "articleBody"
+
+
+def _story_levels(container: Node) -> int:
+    """How many levels up the story element holding the container is (0: none holds it)."""
+    node, level = container.parent, 1
+    while node is not None and node.tag != "body":
+        if _is_story(node):
+            return level
+        node, level = node.parent, level + 1
+    return 0
+
+
+def _titles(node: Node) -> bool:
+    """Whether an element is or holds the story's title block (`<header>`, `<h1>`)."""
+    return node.tag in ("header", "hgroup", "h1") or node.query_selector("header, h1") is not None
+
+
 def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
-    """What lies outside the container, but for the prose just before it (a lead, a standfirst)."""
+    """What lies outside the container, but for the prose just before it (a lead, a standfirst): up to
+    NEAR_LEVELS up, and further up to the story element holding the container (a recipe's introduction above
+    its steps, a lead above the story's body), there but for the story's title block (kicker, headline, dek:
+    news benchmarks' story text leaves it out)."""
     doomed = []
     node, level, body = container, 0, page.nodes[0]
+    story = 0 if _is_story(container) else _story_levels(container)
     while node is not body:
         parent = node.parent
         if parent is None:
@@ -204,6 +227,8 @@ def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
         near = level <= NEAR_LEVELS
         for i, sibling in enumerate(siblings):
             if i < at and near and (sibling.tag in TITLES or page.mass_of(mass, sibling)):
+                continue
+            if i < at and level <= story and page.mass_of(mass, sibling) and not _titles(sibling):
                 continue
             if i != at and (not near or sibling.type == node.type):  # text between elements stays near
                 doomed.append(sibling)
