@@ -402,3 +402,41 @@ def test_prose_before_the_body_inside_the_story_element_stays() -> None:
     assert STORY_EN[1] in lines
     assert dek not in lines
     assert other not in lines
+
+
+def test_an_ingredient_list_before_the_steps_stays_and_a_byline_goes() -> None:
+    """A recipe's ingredients are short lines, none of them prose, before the steps that hold the prose: as a
+    whole they are link-poor text of some length, part of the story; a byline and date before the steps are not."""
+    ingredients = [
+        "250 g flour",
+        "125 g cold butter",
+        "100 g sugar",
+        "1 egg",
+        "1 pinch of salt",
+        "500 g quark",
+        "2 tins of mandarins",
+        "1 packet of vanilla pudding powder",
+        "200 ml cream",
+        "1 lemon, its zest",
+        "2 tablespoons of breadcrumbs",
+        "butter for the tin",
+        "icing sugar to dust the cake",
+    ]
+    steps = [
+        "Rub the flour, butter, sugar, egg and salt into a smooth dough, wrap it and leave it in the fridge for "
+        "half an hour while you prepare the filling.",
+        "Stir the quark with the pudding powder, the cream and the lemon zest until no lumps remain, then fold "
+        "in the drained mandarins carefully so that they stay whole.",
+        "Line the tin with the dough, sprinkle the breadcrumbs over it, pour in the filling and bake the cake "
+        "for about an hour at 175 degrees, then let it cool in the tin.",
+    ]
+    page = (
+        "<html><body><div class='recipe'><div class='byline'>By Sam, 3 May</div>"
+        f"<div class='ingredients'><ul>{''.join(f'<li>{i}</li>' for i in ingredients)}</ul></div>"
+        f"<div class='preparation'><ol>{''.join(f'<li>{s}</li>' for s in steps)}</ol></div>"
+        "</div></body></html>"
+    )
+    lines = _lines(extract(page, "malgeum"))
+    assert steps[0] in lines
+    assert "125 g cold butter" in lines
+    assert "By Sam, 3 May" not in lines

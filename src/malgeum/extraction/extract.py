@@ -29,6 +29,7 @@ PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
 KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
 CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
 NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
+LEAD_TEXT = 200  # so is this much link-poor text in short blocks (a byline and a date are shorter)
 LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
 SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
 LINE_LINKS = 0.5
@@ -204,6 +205,15 @@ def _story_levels(container: Node) -> int:
     return 0
 
 
+def _leads(page: _Page, mass: list[int], node: Node) -> bool:
+    """Whether an element before the container is part of the story: it holds prose, or LEAD_TEXT characters of
+    link-poor text in short blocks (a recipe's list of ingredients above its steps)."""
+    i = page.index.get(node)
+    if i is None:
+        return False
+    return mass[i] > 0 or (page.text[i] >= LEAD_TEXT and page.links[i] <= PROSE_LINKS * page.text[i])
+
+
 def _titles(node: Node) -> bool:
     """Whether an element is or holds the story's title block (`<header>`, `<h1>`)."""
     return node.tag in ("header", "hgroup", "h1") or node.query_selector("header, h1") is not None
@@ -226,9 +236,9 @@ def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
         at = siblings.index(node)
         near = level <= NEAR_LEVELS
         for i, sibling in enumerate(siblings):
-            if i < at and near and (sibling.tag in TITLES or page.mass_of(mass, sibling)):
+            if i < at and near and (sibling.tag in TITLES or _leads(page, mass, sibling)):
                 continue
-            if i < at and level <= story and page.mass_of(mass, sibling) and not _titles(sibling):
+            if i < at and level <= story and _leads(page, mass, sibling) and not _titles(sibling):
                 continue
             if i != at and (not near or sibling.type == node.type):  # text between elements stays near
                 doomed.append(sibling)
