@@ -225,6 +225,9 @@ def test_empty_and_bodiless_pages() -> None:
         ("field field--label-hidden", "", None),  # Drupal: the field's label is hidden, not the field
         ("title-hidden", "", None),
         ("is-hidden", "", "hidden"),
+        ("", "commentlist", "comment"),  # run together with what holds it
+        ("relatedposts", "", "related"),
+        ("commentary", "", None),  # an opinion piece, not comments
     ],
 )
 def test_boilerplate_names(classes: str, ident: str, word: str | None) -> None:
@@ -440,3 +443,20 @@ def test_an_ingredient_list_before_the_steps_stays_and_a_byline_goes() -> None:
     assert steps[0] in lines
     assert "125 g cold butter" in lines
     assert "By Sam, 3 May" not in lines
+
+
+def test_comments_go_even_when_they_outweigh_the_story() -> None:
+    """A short story under a long thread of comments: the comments hold most of the prose, but a comments
+    section is never the page's text while a tenth of the prose lies outside it. A page that is only comments
+    (a forum thread whose posts are called comments) keeps them."""
+    comment = (
+        "<li class='comment-item'><p>Comment number {i}: I have read the story and I think the council should have "
+        "asked the people who live on the main street before deciding anything about their parking.</p></li>"
+    )
+    thread = f"<ol id='commentlist'>{''.join(comment.format(i=i) for i in range(12))}</ol>"
+    story = f"<div class='story'><p>{STORY_EN[1]}</p><p>{STORY_EN[2]}</p></div>"
+    text = extract(f"<html><body><div class='post'>{story}{thread}</div></body></html>", "malgeum")
+    assert STORY_EN[1] in _lines(text)
+    assert "Comment number" not in text
+    only = extract(f"<html><body><div class='post'><h1>Parking</h1>{thread}</div></body></html>", "malgeum")
+    assert "Comment number 3" in only

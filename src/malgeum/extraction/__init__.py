@@ -8,8 +8,8 @@
    indentation is not text): their length and the share of it inside links. Long, link-poor blocks are the
    page's prose; where it sits is its *mass*.
 3. Every element whose class or id names boilerplate (share, comments, related, ads, cookie, newsletter...)
-   goes, unless it holds most of the prose (a `<body class="has-sidebar">`, a forum whose posts are called
-   comments).
+   goes, unless it holds most of the prose (a `<body class="has-sidebar">`); comments go unless they hold nearly
+   all of it (a forum whose posts are called comments), so that a long thread under a short story goes.
 4. The main container is the deepest element that still holds most of the prose, or the story element in it
    (`<article>`, `<main>`, `articleBody`) holding the most of its prose when that is a good share of it (a
    column of teasers beside the story); what lies outside it goes, but for the prose and titles just before it

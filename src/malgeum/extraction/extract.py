@@ -27,6 +27,7 @@ TITLES = frozenset(("h1", "h2"))  # the story's title and dek, just before its t
 PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
 PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
 KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
+COMMENTS_BESIDE = 0.1  # but comments go when this share of the prose lies outside them (a short story)
 CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
 NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
 LEAD_TEXT = 200  # so is this much link-poor text in short blocks (a byline and a date are shorter)
@@ -152,15 +153,20 @@ def _furniture(body: Node) -> list[Node]:
 
 
 def _named(body: Node, page: _Page, mass: list[int], total: int) -> list[Node]:
-    """Elements whose class or id names boilerplate, unless they hold most of the prose."""
+    """Elements whose class or id names boilerplate, unless they hold most of the prose; comments unless
+    nearly all of it."""
     keep = KEEP_MASS * total
 
-    def removable(node: Node) -> bool:
-        return total == 0 or page.mass_of(mass, node) <= keep
+    def removable(node: Node, word: str) -> bool:
+        held = page.mass_of(mass, node)
+        if word in markup.COMMENT_WORDS:
+            return total - held >= COMMENTS_BESIDE * total
+        return total == 0 or held <= keep
 
     doomed = []
     for node in body.query_selector_all(markup.NAMED).values():
-        if markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", "")) and removable(node):
+        word = markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", ""))
+        if word and removable(node, word):
             doomed.append(node)
     return doomed
 
