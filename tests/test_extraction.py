@@ -247,6 +247,8 @@ def test_words_split_at_humps_and_separators() -> None:
         ("Read more: Council budget passes after late-night session", True),
         ("관련기사: 도서관 운영 시간 연장", True),
         ("Comments (12)", True),
+        ("Print recipe", True),
+        ("Back to list", True),
         ("The council will share the plans with residents next week.", False),
         ("Read more books, the librarian said.", False),  # no colon: a sentence, not a pointer
     ],
@@ -319,6 +321,10 @@ def test_a_noscript_swallowing_the_page_keeps_the_page() -> None:
         ("Artikel teilen", True),
         ("Lesen Sie auch: Stadtrat beschließt neue Radwege", True),
         ("Mehr zum Thema", True),
+        ("Zurück zur Listenansicht", True),
+        ("Weiterführende Links", True),
+        ("Möchten Sie den Artikel teilen?", True),
+        ("Zurück zur Übersicht der Ergebnisse fanden die Forscher nichts.", False),
         ("Der Stadtrat will die Pläne nächste Woche teilen.", False),
     ],
 )
