@@ -222,6 +222,12 @@ def test_empty_and_bodiless_pages() -> None:
         ("tag-politics category-news post", "", None),  # an article's taxonomy, not a tag box
         ("entry-content", "", None),
         ("has-sidebar site", "", "sidebar"),  # named, but kept when it holds the story (see the blog test)
+        ("field field--label-hidden", "", None),  # Drupal: the field's label is hidden, not the field
+        ("title-hidden", "", None),
+        ("is-hidden", "", "hidden"),
+        ("", "commentlist", "comment"),  # run together with what holds it
+        ("relatedposts", "", "related"),
+        ("commentary", "", None),  # an opinion piece, not comments
     ],
 )
 def test_boilerplate_names(classes: str, ident: str, word: str | None) -> None:
@@ -241,6 +247,8 @@ def test_words_split_at_humps_and_separators() -> None:
         ("Read more: Council budget passes after late-night session", True),
         ("관련기사: 도서관 운영 시간 연장", True),
         ("Comments (12)", True),
+        ("Print recipe", True),
+        ("Back to list", True),
         ("The council will share the plans with residents next week.", False),
         ("Read more books, the librarian said.", False),  # no colon: a sentence, not a pointer
     ],
@@ -313,6 +321,10 @@ def test_a_noscript_swallowing_the_page_keeps_the_page() -> None:
         ("Artikel teilen", True),
         ("Lesen Sie auch: Stadtrat beschließt neue Radwege", True),
         ("Mehr zum Thema", True),
+        ("Zurück zur Listenansicht", True),
+        ("Weiterführende Links", True),
+        ("Möchten Sie den Artikel teilen?", True),
+        ("Zurück zur Übersicht der Ergebnisse fanden die Forscher nichts.", False),
         ("Der Stadtrat will die Pläne nächste Woche teilen.", False),
     ],
 )
@@ -337,3 +349,120 @@ def test_paragraphs_straight_in_the_body_between_brs_keep_their_lines_and_captio
     )  # fmt: skip
     lines = [line for line in extract(page, "malgeum").splitlines() if line.strip()]
     assert lines == ["넓어질 강변 자전거길 모습./가람시 제공", story[0], story[1], "공사 구간 지도./가람시", story[2]]
+
+
+def test_captions_named_by_class_go_where_the_language_drops_captions() -> None:
+    """WordPress and other templates write captions without <figure> (`<div class="wp-caption">`, `<span
+    class="imageCaption">`): on an English page they go as <figure> captions do; where the page does not say its
+    language, captions stay."""
+    story = "".join(f"<p>{p}</p>" for p in STORY_EN[1:])
+    caption = (
+        '<div class="wp-caption aligncenter"><img src="a.jpg"><p class="wp-caption-text">'
+        f"{CAPTION_EN}</p></div><p>Credit: <span class='imageCaption'>Photo desk archive</span></p>"
+    )
+    page = f'<html lang="en"><body><article>{caption}{story}</article></body></html>'
+    text = extract(page, "malgeum")
+    assert STORY_EN[1] in _lines(text)
+    assert CAPTION_EN not in text
+    assert "Photo desk archive" not in text
+    kept = extract(page.replace('<html lang="en">', "<html>"), "malgeum")
+    assert CAPTION_EN in _lines(kept)
+    # a class that only contains the letters is no caption
+    listed = page.replace("wp-caption", "captioned")
+    assert CAPTION_EN in _lines(extract(listed, "malgeum"))
+
+
+def test_a_drupal_field_whose_label_is_hidden_is_kept() -> None:
+    # Drupal marks every field whose label is not shown `field--label-hidden`: the lead in such a field is the
+    # story's, while an element hidden itself goes
+    fields = (
+        '<div class="field field--name-intro field--label-hidden">A lead for the story that is long enough to '
+        "read as a paragraph of its own, before the body.</div>"
+        f'<div class="field field--name-body field--label-hidden">{"".join(f"<p>{p}</p>" for p in STORY_EN[1:])}</div>'
+        '<div class="is-hidden">Text a reader never sees here.</div>'
+    )
+    text = extract(f"<html><body><article>{fields}</article></body></html>", "malgeum")
+    assert "A lead for the story that is long enough to read as a paragraph of its own, before the body." in _lines(
+        text
+    )
+    assert STORY_EN[1] in _lines(text)
+    assert "never sees" not in text
+
+
+def test_prose_before_the_body_inside_the_story_element_stays() -> None:
+    """A lead three levels above the story's body, inside its <article>: kept, as prose just before the container
+    is; the <header> with the headline and dek is the story's title block and goes; prose before the article,
+    outside it, goes."""
+    lead = (
+        "Residents waited a year for this decision, and the vote on Tuesday finally settled where the lanes will "
+        "run and how much of the old town's parking will make room for them."
+    )
+    dek = "A dek that sums up the story in one sentence of more than seventy characters, under the headline."
+    other = "Another story's summary that sits before the article, long enough to read as prose on its own."
+    body = "".join(f"<p>{p}</p>" for p in STORY_EN[1:] * 3)  # the body holds most of the prose
+    page = (
+        f"<html><body><div class='page'><div class='column'><p>{other}</p></div><article>"
+        f"<header><h1>{STORY_EN[0]}</h1><p>{dek}</p></header><div class='intro'><p>{lead}</p></div>"
+        f"<div class='story-main'><div class='story-text'><div class='text-blocks'>{body}</div></div></div>"
+        "</article></div></body></html>"
+    )
+    lines = _lines(extract(page, "malgeum"))
+    assert lead in lines
+    assert STORY_EN[1] in lines
+    assert dek not in lines
+    assert other not in lines
+
+
+def test_an_ingredient_list_before_the_steps_stays_and_a_byline_goes() -> None:
+    """A recipe's ingredients are short lines, none of them prose, before the steps that hold the prose: as a
+    whole they are link-poor text of some length, part of the story; a byline and date before the steps are not."""
+    ingredients = [
+        "250 g flour",
+        "125 g cold butter",
+        "100 g sugar",
+        "1 egg",
+        "1 pinch of salt",
+        "500 g quark",
+        "2 tins of mandarins",
+        "1 packet of vanilla pudding powder",
+        "200 ml cream",
+        "1 lemon, its zest",
+        "2 tablespoons of breadcrumbs",
+        "butter for the tin",
+        "icing sugar to dust the cake",
+    ]
+    steps = [
+        "Rub the flour, butter, sugar, egg and salt into a smooth dough, wrap it and leave it in the fridge for "
+        "half an hour while you prepare the filling.",
+        "Stir the quark with the pudding powder, the cream and the lemon zest until no lumps remain, then fold "
+        "in the drained mandarins carefully so that they stay whole.",
+        "Line the tin with the dough, sprinkle the breadcrumbs over it, pour in the filling and bake the cake "
+        "for about an hour at 175 degrees, then let it cool in the tin.",
+    ]
+    page = (
+        "<html><body><div class='recipe'><div class='byline'>By Sam, 3 May</div>"
+        f"<div class='ingredients'><ul>{''.join(f'<li>{i}</li>' for i in ingredients)}</ul></div>"
+        f"<div class='preparation'><ol>{''.join(f'<li>{s}</li>' for s in steps)}</ol></div>"
+        "</div></body></html>"
+    )
+    lines = _lines(extract(page, "malgeum"))
+    assert steps[0] in lines
+    assert "125 g cold butter" in lines
+    assert "By Sam, 3 May" not in lines
+
+
+def test_comments_go_even_when_they_outweigh_the_story() -> None:
+    """A short story under a long thread of comments: the comments hold most of the prose, but a comments
+    section is never the page's text while a tenth of the prose lies outside it. A page that is only comments
+    (a forum thread whose posts are called comments) keeps them."""
+    comment = (
+        "<li class='comment-item'><p>Comment number {i}: I have read the story and I think the council should have "
+        "asked the people who live on the main street before deciding anything about their parking.</p></li>"
+    )
+    thread = f"<ol id='commentlist'>{''.join(comment.format(i=i) for i in range(12))}</ol>"
+    story = f"<div class='story'><p>{STORY_EN[1]}</p><p>{STORY_EN[2]}</p></div>"
+    text = extract(f"<html><body><div class='post'>{story}{thread}</div></body></html>", "malgeum")
+    assert STORY_EN[1] in _lines(text)
+    assert "Comment number" not in text
+    only = extract(f"<html><body><div class='post'><h1>Parking</h1>{thread}</div></body></html>", "malgeum")
+    assert "Comment number 3" in only

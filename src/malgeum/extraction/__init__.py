@@ -1,14 +1,15 @@
 """malgeum's main-content extractor: trafilatura's and jusText's structural signals on resiliparse's C DOM.
 
 1. What is never text goes (scripts, hidden elements, form controls, ruby readings, <noscript> fallbacks but
-   one holding most of the page), then page furniture (navigation, footers, side columns, dialogs, forms)
-   unless it holds most of the page's text.
+   one holding most of the page), captions named by their class where the page's language leaves captions
+   out, then page furniture (navigation, footers, side columns, dialogs, forms) unless it holds most of the
+   page's text.
 2. Text blocks (paragraphs, list items, cells, leaf divs) are measured as a reader sees them (the markup's
    indentation is not text): their length and the share of it inside links. Long, link-poor blocks are the
    page's prose; where it sits is its *mass*.
 3. Every element whose class or id names boilerplate (share, comments, related, ads, cookie, newsletter...)
-   goes, unless it holds most of the prose (a `<body class="has-sidebar">`, a forum whose posts are called
-   comments).
+   goes, unless it holds most of the prose (a `<body class="has-sidebar">`); comments go unless they hold nearly
+   all of it (a forum whose posts are called comments), so that a long thread under a short story goes.
 4. The main container is the deepest element that still holds most of the prose, or the story element in it
    (`<article>`, `<main>`, `articleBody`) holding the most of its prose when that is a good share of it (a
    column of teasers beside the story); what lies outside it goes, but for the prose and titles just before it

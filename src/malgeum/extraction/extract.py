@@ -9,6 +9,7 @@ from resiliparse.parse.html import HTMLTree
 
 from malgeum.extraction import markup
 from malgeum.extraction.phrases import drop_boilerplate_lines
+from malgeum.html import keeps_captions
 
 Node = Any  # resiliparse's ElementNode
 
@@ -26,8 +27,10 @@ TITLES = frozenset(("h1", "h2"))  # the story's title and dek, just before its t
 PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
 PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
 KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
+COMMENTS_BESIDE = 0.1  # but comments go when this share of the prose lies outside them (a short story)
 CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
 NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
+LEAD_TEXT = 200  # so is this much link-poor text in short blocks (a byline and a date are shorter)
 LIST_LINKS = 0.6  # a list, table or division with more of its text in links is a link list
 SHORT_BLOCK = 150  # a shorter block with more than LINE_LINKS of its text in links is a link line
 LINE_LINKS = 0.5
@@ -134,6 +137,13 @@ def _noscripts(body: Node) -> list[Node]:
     return [n for n in body.query_selector_all(markup.NOSCRIPT).values() if len(n.text) <= keep]
 
 
+def _captions(body: Node) -> list[Node]:
+    """Elements whose class names a caption, unless one holds most of the page's text."""
+    keep = KEEP_MASS * len(body.text)
+    found = body.query_selector_all(markup.CAPTIONS).values()
+    return [n for n in found if markup.caption_word(n.getattr("class", "")) and len(n.text) <= keep]
+
+
 def _furniture(body: Node) -> list[Node]:
     """Navigation, footers, side columns, forms... unless one holds most of the page's text (a <form> around a
     whole page, as some frameworks write them). Removed before the blocks are read, so that their many small
@@ -143,15 +153,20 @@ def _furniture(body: Node) -> list[Node]:
 
 
 def _named(body: Node, page: _Page, mass: list[int], total: int) -> list[Node]:
-    """Elements whose class or id names boilerplate, unless they hold most of the prose."""
+    """Elements whose class or id names boilerplate, unless they hold most of the prose; comments unless
+    nearly all of it."""
     keep = KEEP_MASS * total
 
-    def removable(node: Node) -> bool:
-        return total == 0 or page.mass_of(mass, node) <= keep
+    def removable(node: Node, word: str) -> bool:
+        held = page.mass_of(mass, node)
+        if word in markup.COMMENT_WORDS:
+            return total - held >= COMMENTS_BESIDE * total
+        return total == 0 or held <= keep
 
     doomed = []
     for node in body.query_selector_all(markup.NAMED).values():
-        if markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", "")) and removable(node):
+        word = markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", ""))
+        if word and removable(node, word):
             doomed.append(node)
     return doomed
 
@@ -182,10 +197,42 @@ def _story(container: Node, page: _Page, mass: list[int]) -> Node:
     return best if best_mass >= STORY_MASS * held else container
 
 
+def _is_story(node: Node) -> bool:
+    return node.tag == "article" or node.getattr("itemprop") == "articleBody"
+
+
+def _story_levels(container: Node) -> int:
+    """How many levels up the story element holding the container is (0: none holds it)."""
+    node, level = container.parent, 1
+    while node is not None and node.tag != "body":
+        if _is_story(node):
+            return level
+        node, level = node.parent, level + 1
+    return 0
+
+
+def _leads(page: _Page, mass: list[int], node: Node) -> bool:
+    """Whether an element before the container is part of the story: it holds prose, or LEAD_TEXT characters of
+    link-poor text in short blocks (a recipe's list of ingredients above its steps)."""
+    i = page.index.get(node)
+    if i is None:
+        return False
+    return mass[i] > 0 or (page.text[i] >= LEAD_TEXT and page.links[i] <= PROSE_LINKS * page.text[i])
+
+
+def _titles(node: Node) -> bool:
+    """Whether an element is or holds the story's title block (`<header>`, `<h1>`)."""
+    return node.tag in ("header", "hgroup", "h1") or node.query_selector("header, h1") is not None
+
+
 def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
-    """What lies outside the container, but for the prose just before it (a lead, a standfirst)."""
+    """What lies outside the container, but for the prose just before it (a lead, a standfirst): up to
+    NEAR_LEVELS up, and further up to the story element holding the container (a recipe's introduction above
+    its steps, a lead above the story's body), there but for the story's title block (kicker, headline, dek:
+    news benchmarks' story text leaves it out)."""
     doomed = []
     node, level, body = container, 0, page.nodes[0]
+    story = 0 if _is_story(container) else _story_levels(container)
     while node is not body:
         parent = node.parent
         if parent is None:
@@ -195,7 +242,9 @@ def _outside(container: Node, page: _Page, mass: list[int]) -> list[Node]:
         at = siblings.index(node)
         near = level <= NEAR_LEVELS
         for i, sibling in enumerate(siblings):
-            if i < at and near and (sibling.tag in TITLES or page.mass_of(mass, sibling)):
+            if i < at and near and (sibling.tag in TITLES or _leads(page, mass, sibling)):
+                continue
+            if i < at and level <= story and _leads(page, mass, sibling) and not _titles(sibling):
                 continue
             if i != at and (not near or sibling.type == node.type):  # text between elements stays near
                 doomed.append(sibling)
@@ -268,6 +317,8 @@ def extract_main(tree: Any, html: str) -> str:
         return ""
     _decompose(body.query_selector_all(markup.INVISIBLE).values())
     _decompose(_noscripts(body))
+    if not keeps_captions(html):
+        _decompose(_captions(body))
     furniture = _furniture(body)
     _decompose(_with_headings(furniture))
     page = _Page(body)

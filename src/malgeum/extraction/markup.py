@@ -3,7 +3,8 @@
 These names are the vocabulary of HTML templates (mostly English whatever the page's language), not of a
 language, so they live here rather than in a language pack. A class or id names boilerplate when one of its
 words is in `BOILERPLATE_WORDS`: class tokens are split into words at `-`, `_`, digits and camelCase humps, so
-`post-share-bar`, `shareBar` and `social_links` all say "share" or "social", while `shared-content` does not.
+`post-share-bar`, `shareBar` and `social_links` all say "share" or "social", while `shared-content` does not;
+a word run together with what holds it (`commentlist`, `sharebox`) says it too.
 """
 
 from __future__ import annotations
@@ -132,12 +133,25 @@ _KINDS: dict[str, tuple[str, ...]] = {
     ),
     "overlays": ("modal", "popup", "overlay", "lightbox", "hidden", "hide", "offcanvas", "sronly", "tooltip"),
 }
+COMMENT_WORDS = frozenset(_KINDS["comments"])
 BOILERPLATE_WORDS = frozenset(w for words in _KINDS.values() for w in words)
 
 _PARTS = re.compile(r"[^A-Za-z]+")
 _HUMPS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # "tag-politics", "category-news", "author-jane" on an article name its taxonomy, not a tag box
 _TAXONOMY = re.compile(r"^(?:tag|category|categories|author|format)-", re.I)
+
+
+# what holds a kind of boilerplate, written run together with its word: "commentlist", "sharebox", "relatedposts"
+_HOLDERS = ("list", "links", "box", "bar", "area", "block", "wrap", "wrapper", "container", "section", "posts")
+
+
+def _run_together(word: str) -> str | None:
+    """The boilerplate word of a lower-case compound of it and a holder (`commentlist` -> comment), or None."""
+    for holder in _HOLDERS:
+        if word.endswith(holder) and word[: -len(holder)] in BOILERPLATE_WORDS:
+            return word[: -len(holder)]
+    return None
 
 
 def words(name: str) -> list[str]:
@@ -161,10 +175,25 @@ def _named(names: str) -> str | None:
     for token in names.split():
         if _TAXONOMY.match(token):
             continue
-        for w in words(token):
-            if w in BOILERPLATE_WORDS:
+        parts = words(token)
+        for i, w in enumerate(parts):
+            if w in BOILERPLATE_WORDS and not (w == "hidden" and i and parts[i - 1] in ("label", "title")):
                 return w
+            run_together = _run_together(w)
+            if run_together:
+                return run_together
     return None
+
+
+# captions that templates write without <figure> (WordPress's `wp-caption`, `image-caption`, TYPO3's
+# `csc-textpic-caption`): they go with <figure> captions where a page's language leaves captions out
+CAPTIONS = "[class*=caption i]"
+CAPTION_WORDS = frozenset(("caption", "captions", "figcaption"))
+
+
+def caption_word(classes: str) -> bool:
+    """Whether a class token names a caption (`wp-caption-text`, `imageCaption`; not `captioned-list`)."""
+    return any(w in CAPTION_WORDS for token in classes.split() for w in words(token))
 
 
 # elements that may carry a boilerplate name; links, images, list items and inline words are left to the
