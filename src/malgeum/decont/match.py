@@ -28,8 +28,7 @@ class Hit(NamedTuple):
 
 class _UnitHit(NamedTuple):
     item: int
-    first: int  # units
-    last: int  # inclusive
+    runs: list[tuple[int, int]]  # units the found windows cover: (first, last), last inclusive
     matched: int
 
 
@@ -79,8 +78,32 @@ def _match(index: Index, us: list[str], share: float, piece: int, min_cluster: i
             continue
         matched = len(np.unique(np.concatenate([k[a:b] for a, b in kept])))
         if matched >= nd:
-            hits += [_UnitHit(c, int(p[a]), int((p[a:b] + ln[a:b]).max()) - 1, matched) for a, b in kept]
+            hits += [_UnitHit(c, _runs(p[a:b], ln[a:b]), matched) for a, b in kept]
     return hits
+
+
+def _runs(pos: np.ndarray, length: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of units that windows at `pos` (sorted) of `length` units cover."""
+    ends = np.maximum.accumulate(pos + length)  # one past the last unit covered so far
+    starts = np.flatnonzero(np.r_[True, pos[1:] > ends[:-1]])
+    last = np.r_[starts[1:], len(pos)] - 1
+    return [(int(pos[a]), int(ends[b]) - 1) for a, b in zip(starts.tolist(), last.tolist(), strict=True)]
+
+
+def _spans(text: str, runs: list[tuple[int, int]], first: list[int], last: list[int]) -> list[tuple[int, int]]:
+    """The runs as character spans, joined unless a whole line of other text stands between two (a piece of the
+    item on either side of it: the line is the document's own)."""
+    spans: list[tuple[int, int]] = []
+    for a, b in runs:
+        s, e = first[a], last[b]
+        if spans:
+            gap = text[spans[-1][1] : s]
+            inner = gap.split("\n")[1:-1]
+            if not any(line.strip() for line in inner):
+                spans[-1] = (spans[-1][0], e)
+                continue
+        spans.append((s, e))
+    return spans
 
 
 def find(index: Index, text: str, share: float = 0.5, piece: int = 20, min_cluster: int = 3) -> list[Hit]:
@@ -95,12 +118,8 @@ def find(index: Index, text: str, share: float = 0.5, piece: int = 20, min_clust
     windows_of = index.windows
     return [
         Hit(
-            index.benchmarks[index.item_bench[h.item]],
-            index.item_ids[h.item],
-            first[h.first],
-            last[h.last],
-            h.matched,
-            int(windows_of[h.item]),
+            index.benchmarks[index.item_bench[h.item]], index.item_ids[h.item], s, e, h.matched, int(windows_of[h.item])
         )
         for h in hits
+        for s, e in _spans(text, h.runs, first, last)
     ]

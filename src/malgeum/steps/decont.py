@@ -9,9 +9,12 @@ import orjson
 
 from malgeum.decont.index import Index
 from malgeum.decont.match import Hit, find
+from malgeum.decont.units import units
 from malgeum.document import Cut, Document
 from malgeum.lines import whole_line
 from malgeum.step import Step
+
+EDGE = 4  # units of a line a span may hold at its edge and still be only a window's overlap
 
 
 def _letters(s: str) -> int:
@@ -27,13 +30,22 @@ def _line(text: str, at: int) -> tuple[int, int]:
 def extend(text: str, start: int, end: int, line_share: float) -> tuple[int, int]:
     """The span grown to the whole of its first and last lines when it covers at least `line_share` of their
     non-space characters (the choice label, the punctuation and the edited word at a copy's edge go with it),
-    with the line break when it then removes whole lines."""
+    with the line break when it then removes whole lines. A span that goes on to the next line but holds only
+    a few units (fewer than `EDGE`) of its first line's end starts on the next line instead, and the same at its
+    end: a window that crosses from a line of the document into the item (`...했다.` then `③ 여름마다`) is
+    no evidence against that line."""
     ls, le = _line(text, start)
-    if _letters(text[start : min(end, le)]) >= line_share * _letters(text[ls:le]):
+    covered = text[start : min(end, le)]
+    if _letters(covered) >= line_share * _letters(text[ls:le]):
         start = ls
+    elif end > le and len(units(covered)) < EDGE:
+        start = le + 1
     ls, le = _line(text, max(start, end - 1))
-    if _letters(text[max(start, ls) : end]) >= line_share * _letters(text[ls:le]):
+    covered = text[max(start, ls) : end]
+    if _letters(covered) >= line_share * _letters(text[ls:le]):
         end = le
+    elif start < ls and len(units(covered)) < EDGE:
+        end = ls - 1
     if (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n"):
         return whole_line(text, start, end)
     return start, end
