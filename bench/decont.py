@@ -1,6 +1,6 @@
 """Benchmark items injected into real news: recall of the decont step, news lines cut by mistake, throughput.
 
-    python bench/decont.py [--records 3000] [--seed 7] [--datatrove]
+    python bench/decont.py [--records 3000] [--seed 7] [--extra-items N] [--datatrove]
 
 The items are ours, written here from templates and word lists of invented places, people and things (no real
 benchmark's text): Korean and English questions with four choices, and passages with a question. Each item is
@@ -154,6 +154,24 @@ MAKERS = {
 }
 
 
+def filler(n: int, seed: int) -> list[dict]:
+    """Items of random syllables and invented words: an index of millions of windows, none of them news."""
+    r = random.Random(seed + 1)
+    syllables = [chr(0xAC00 + r.randrange(11172)) for _ in range(600)]
+    vocab = [
+        "".join(r.choice("bcdfghklmnprstvwz") + r.choice("aeiou") for _ in range(r.randrange(2, 5)))
+        for _ in range(5000)
+    ]
+    out = []
+    for i in range(n):
+        if i % 2:
+            words = ["".join(r.choices(syllables, k=r.randrange(1, 5))) for _ in range(r.randrange(10, 20))]
+        else:
+            words = r.choices(vocab, k=r.randrange(15, 35))
+        out.append({"id": f"filler-{i}", "question": " ".join(words)})
+    return out
+
+
 def render(item: dict, r: random.Random) -> list[str]:
     """The item as a page shows it: passage, question, labelled choices, each on its line."""
     korean = item["id"].startswith("ko")
@@ -289,6 +307,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=3000, help="records timed with the decont step and the default")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--extra-items", type=int, default=0, help="filler items in the index (its size)")
     ap.add_argument("--datatrove", action="store_true", help="also datatrove's 12-gram idea on the same copies")
     a = ap.parse_args()
     if not NEWS.exists():
@@ -304,11 +323,14 @@ def main() -> int:
     for b, its in items.items():
         (tmp / f"{b}.jsonl").write_bytes(b"".join(orjson.dumps(it) + b"\n" for it in its))
         specs.append(str(tmp / f"{b}.jsonl"))
+    if a.extra_items:
+        (tmp / "filler.jsonl").write_bytes(b"".join(orjson.dumps(it) + b"\n" for it in filler(a.extra_items, a.seed)))
+        specs.append(str(tmp / "filler.jsonl"))
     t0 = time.perf_counter()
     meta = build(specs, tmp / "index")
     print(
-        f"index: {sum(len(v) for v in items.values())} items, {meta['windows']:,} windows, built in "
-        f"{time.perf_counter() - t0:.2f} s; skipped: "
+        f"index: {sum(len(v) for v in items.values())} items (+{a.extra_items:,} filler), {meta['windows']:,} windows, "
+        f"built in {time.perf_counter() - t0:.2f} s; skipped: "
         + ", ".join(f"{k} {v['too_short']} short, {v['too_common']} common" for k, v in meta["benchmarks"].items())
     )
     step = Decontaminate(str(tmp / "index"))
@@ -413,16 +435,22 @@ def _datatrove(items: dict[str, list[dict]], copies: list, clean: list[str]) -> 
     """datatrove's NGramsDecontFilter over an index of its own hashes of every item's text (12-grams)."""
     from types import SimpleNamespace
 
+    import numpy as np
+    import xxhash
     from datatrove.data import Document as DtDoc
     from datatrove.pipeline.decont import NGramsDecontConfig, NGramsDecontFilter, NGramsDecontIndexer
-    from datatrove.utils.hashing import create_hash_func
+    from datatrove.utils.word_tokenizers import KiwiTokenizer
 
     cfg = NGramsDecontConfig(find_query_ngrams=True)
     folder = Path(tempfile.mkdtemp(prefix="decont-dt-"))
     filters = {}
     for lang in ("ko", "en"):
         f = NGramsDecontFilter(str(folder / lang), config=cfg, language={"ko": "kor", "en": "eng"}[lang])
-        indexer = SimpleNamespace(tokenizer=f.tokenizer, config=cfg, hash_func=create_hash_func(cfg.hash_config))
+        if lang == "ko":  # its Korean tokenizer asks for Kiwi's "sbg" model, which kiwipiepy-model does not hold
+            f.tokenizer = KiwiTokenizer(model_type=None)
+        # its xxhash64 hands xxhash a str, which xxhash 3 refuses: the same hash of the UTF-8 bytes
+        f.hash_func = lambda s: xxhash.xxh64_intdigest(s.encode("utf-8"))
+        indexer = SimpleNamespace(tokenizer=f.tokenizer, config=cfg, hash_func=f.hash_func)
         (folder / lang).mkdir()
         for b, its in items.items():
             if b.startswith(lang):
@@ -430,8 +458,6 @@ def _datatrove(items: dict[str, list[dict]], copies: list, clean: list[str]) -> 
                 for it in its:
                     query = "\n".join([it.get("passage", ""), it["question"], *it["choices"]])
                     hashes.update(NGramsDecontIndexer.compute_hashes(indexer, it["choices"][0], query))
-                import numpy as np
-
                 np.array(sorted(hashes), dtype=cfg.hash_config.np_descr).tofile(folder / lang / f"{b}.index.hashes")
         filters[lang] = f
     found: Counter[str] = Counter()

@@ -41,11 +41,13 @@ def _found_windows(index: Index, us: list[str]) -> tuple[np.ndarray, np.ndarray,
     keys = index.keys
     if not len(hashes) or not len(keys):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-    found = np.flatnonzero(keys[at] == hashes)
+    maybe = np.flatnonzero(index.maybe(hashes))
+    at = np.minimum(np.searchsorted(keys, hashes[maybe]), len(keys) - 1)
+    hit = keys[at] == hashes[maybe]
+    found, at = maybe[hit], at[hit]
     pos = np.where(found < len(wc), found, found - len(wc))
     length = np.where(found < len(wc), s.char_window, s.word_window)
-    return at[found].astype(np.int64), pos, length
+    return at.astype(np.int64), pos, length
 
 
 def _match(index: Index, us: list[str], share: float, piece: int, min_cluster: int) -> list[_UnitHit]:
