@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -405,6 +406,7 @@ def main() -> int:
     _throughput(news[: a.records], tmp / "index")
     if a.datatrove:
         _datatrove(items, copies, news + english)
+    shutil.rmtree(tmp)
     return 0
 
 
@@ -442,7 +444,7 @@ def _datatrove(items: dict[str, list[dict]], copies: list, clean: list[str]) -> 
     from datatrove.utils.word_tokenizers import KiwiTokenizer
 
     cfg = NGramsDecontConfig(find_query_ngrams=True)
-    folder = Path(tempfile.mkdtemp(prefix="decont-dt-"))
+    folder = Path(tempfile.mkdtemp(prefix="decont-dt-"))  # (removed at the end)
     filters = {}
     for lang in ("ko", "en"):
         f = NGramsDecontFilter(str(folder / lang), config=cfg, language={"ko": "kor", "en": "eng"}[lang])
@@ -470,6 +472,7 @@ def _datatrove(items: dict[str, list[dict]], copies: list, clean: list[str]) -> 
         print(f"  {how:<10} recall {found[how] / shown[how]:.3f}")
     flagged = sum(filters["ko"].filter(DtDoc(text=t, id="x")) is not True for t in clean)
     print(f"  clean records dropped (Korean tokenizer): {flagged} of {len(clean):,}")
+    shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
