@@ -303,6 +303,115 @@ def _train_classifier(a: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark_fields(value: str) -> tuple[str, ...]:
+    fields = tuple(f.strip() for f in value.split(",") if f.strip())
+    if not fields:
+        raise argparse.ArgumentTypeError(f"field names separated by commas, not {value!r}")
+    return fields
+
+
+def _decont_index(a: argparse.Namespace) -> int:
+    from malgeum.decont import IndexSettings, build
+    from malgeum.decont.index import summary
+
+    settings = IndexSettings(a.char_window, a.word_window, a.min_windows, a.max_items)
+    meta = build(a.benchmark, a.output, a.benchmark_fields, settings)
+    for line in summary(meta):
+        print(safe(line), file=sys.stderr)
+    print(f"{a.output}: {meta['windows']:,} windows, digest {meta['digest']}", file=sys.stderr)
+    return 0
+
+
+def _decont(a: argparse.Namespace) -> int:
+    from malgeum import decont, identity
+    from malgeum.decont.index import summary
+    from malgeum.engine import local
+
+    identity.check_overlap(a.output, a.inputs, {"--index": a.index})  # before an index is written into OUT
+    where, meta = decont.index_for_run(a.benchmark or [], a.benchmark_fields, a.index, a.output, a.overwrite)
+    for line in summary(meta):
+        print(safe(line), file=sys.stderr)
+    stats = local.run(
+        a.inputs,
+        a.output,
+        decont.recipe(where, meta["digest"], a.mode),
+        workers=a.workers,
+        fmt=a.format,
+        fields=_fields(a),
+        overwrite=a.overwrite,
+        progress=not a.quiet,
+        compression=a.compression,
+    )
+    _skipped(stats)
+    rules = next(s for s in stats["steps"] if s["name"] == "decont")["rules"]
+    hits = ", ".join(f"{r.removeprefix('decont.')} {f['docs']:,}" for r, f in rules.items()) or "none"
+    print(
+        f"{stats['input_records']:,} records: {stats['kept']:,} kept ({stats['changed']:,} cut), "
+        f"{stats['dropped']:,} dropped, {stats['quarantined']:,} quarantined; documents with benchmark text: {hits}. "
+        f"Details: {a.output.rstrip('/')}/stats.json",
+        file=sys.stderr,
+    )
+    return _nothing_kept(stats, a.output, a.strict) if stats["balanced"] else 3
+
+
+def _decont_parsers(sub: argparse._SubParsersAction) -> None:
+    x = sub.add_parser(
+        "decont",
+        help="cut benchmark items out of files or folders (or drop their documents): a clean with the decont step",
+        description="Find the items of the benchmark files in the input, however re-spaced, re-wrapped or lightly "
+        "edited, and cut them (rule decont.<benchmark>, the item's id in the reason) or drop their documents. OUT is "
+        "a clean's output folder; run the same command again to resume. See docs/decontamination.md.",
+    )
+    x.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders, as for clean")
+    x.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder, as for clean")
+    _benchmark_options(x, required=False)
+    x.add_argument(
+        "--index",
+        metavar="PATH",
+        help="with --benchmark: build the index here to reuse; without: use the index built here (default: "
+        "OUT/decont-index)",
+    )
+    x.add_argument("--mode", choices=("cut", "drop"), default="cut", help="cut the items' spans, or drop documents")
+    x.add_argument("--workers", type=_positive_int, default=None, help="parallel processes (default: all cores)")
+    x.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="output format")
+    _compression_option(x)
+    x.add_argument("--text-field", default="text", help="input field holding the text (default: text)")
+    x.add_argument("--id-field", default="id", help="input field holding the id (default: id)")
+    _page_options(x)
+    x.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
+    x.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    x.add_argument("--strict", action="store_true", help=_STRICT)
+    x.set_defaults(func=_decont)
+
+    y = sub.add_parser("decont-index", help="index benchmark files once, for decont --index and the decont step")
+    _benchmark_options(y, required=True)
+    y.add_argument("-o", "--output", required=True, metavar="INDEX", help="the index folder (replaced)")
+    y.add_argument("--char-window", type=_whole(3, 64), default=8, help="Hangul/Han/kana characters a window (8)")
+    y.add_argument("--word-window", type=_whole(2, 32), default=5, help="words a window elsewhere (5)")
+    y.add_argument("--min-windows", type=_positive_int, default=6, help="items with fewer are skipped as too short (6)")
+    y.add_argument("--max-items", type=_positive_int, default=100, help="a window in more items is left out (100)")
+    y.set_defaults(func=_decont_index)
+
+
+def _benchmark_options(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument(
+        "--benchmark",
+        nargs="+",
+        required=required,
+        metavar="FILE",
+        help="evaluation sets, JSONL or Parquet (compressed or not), one item a record; NAME=FILE names one "
+        "(default: the file's stem), its rule is decont.NAME",
+    )
+    p.add_argument(
+        "--benchmark-fields",
+        type=_benchmark_fields,
+        default=",".join(("question", "passage", "choices")),
+        metavar="F1,F2",
+        help="the fields of an item's text; a list field's items are joined; a.b reads inside an object "
+        "(default: question,passage,choices)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="malgeum", description="Clean crawled web text, accountably. Korean first.")
     p.add_argument("--version", action="version", version=f"malgeum {__version__}")
@@ -468,6 +577,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("action", choices=("show", "steps", "check"))
     r.add_argument("--recipe", help="a recipe file (default: the built-in recipe)")
     r.set_defaults(func=_recipe)
+    _decont_parsers(sub)
     return p
 
 

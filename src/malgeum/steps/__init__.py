@@ -3,6 +3,7 @@
 from malgeum.steps.boilerplate import CutBoilerplate
 from malgeum.steps.c4 import C4Lines
 from malgeum.steps.classify import Classify
+from malgeum.steps.decont import Decontaminate
 from malgeum.steps.fineweb import FineWebQuality
 from malgeum.steps.foreign import CutForeignBlocks
 from malgeum.steps.gopher import GopherQuality, GopherRepetition
@@ -27,6 +28,7 @@ __all__ = [
     "CutSpam",
     "CutTemplates",
     "CutWordSalad",
+    "Decontaminate",
     "DropShort",
     "FineWebQuality",
     "FixMojibake",
