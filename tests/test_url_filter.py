@@ -196,3 +196,34 @@ def test_a_clean_run_drops_by_list_with_the_reason(tmp_path: Path, ut1: Path) ->
     stats = orjson.loads((out / "stats.json").read_bytes())
     step = next(s for s in stats["steps"] if s["name"] == "url_filter")
     assert step["rules"]["url_filter.no_url"]["docs"] == 1
+
+
+def test_clean_block_list_adds_the_step_before_the_recipe(tmp_path: Path, ut1: Path) -> None:
+    rows = [
+        {
+            "id": "a",
+            "link": "https://news.example/1",
+            "text": "서울 시내 도서관이 주말에도 문을 엽니다. 시민들이 반겼습니다.",
+        },
+        {
+            "id": "b",
+            "link": "https://badcasino.com/",
+            "text": "서울 시내 도서관이 주말에도 문을 엽니다. 시민들이 좋아합니다.",
+        },
+        {
+            "id": "c",
+            "link": "https://spam.example/x",
+            "text": "서울 시내 도서관이 주말에도 문을 엽니다. 시민들이 웃습니다.",
+        },
+    ]
+    src = _write(tmp_path / "in.jsonl", "\n".join(orjson.dumps(r).decode() for r in rows) + "\n")
+    mine = _write(tmp_path / "mine.txt", "spam.example\n")
+    rec = _write(tmp_path / "recipe.yaml", "steps:\n  - min_length\n")
+    out = tmp_path / "out"
+    args = ["clean", str(src), "-o", str(out), "--recipe", str(rec), "--workers", "1", "-q", "--url-field", "link"]
+    assert main([*args, "--block-list", f"ut1={ut1}", "--block-list", f"mine=domains:{mine}"]) == 0
+    dropped = {r["id"]: r["meta"]["malgeum"]["dropped"]["rule"] for _, r in iter_records(out, ("dropped",))}
+    assert dropped == {"b": "url_filter.ut1.gambling", "c": "url_filter.mine.domains"}
+    assert (out / "recipe.yaml").read_text().startswith("steps:\n- url_filter:")
+    args[3] = str(tmp_path / "o2")
+    assert main([*args, "--block-list", "nameonly"]) == 2
