@@ -86,10 +86,12 @@ def _clean(a: argparse.Namespace) -> int:
         if "templates" not in kinds:
             raise recipes.RecipeError("--templates needs a recipe with a templates step")
         recipe = recipes.set_param(recipe, "templates", "path", a.templates)
+    if a.block_list:
+        recipe, kinds = _with_block_lists(recipe, a.block_list), kinds | {"url_filter"}
     if a.url_field is not None:  # every step that reads a document's URL
-        if not kinds & {"templates", "spam_page"}:
-            raise recipes.RecipeError("--url-field needs a recipe with a templates or spam_page step")
-        for kind in kinds & {"templates", "spam_page"}:
+        if not kinds & {"templates", "spam_page", "url_filter"}:
+            raise recipes.RecipeError("--url-field needs a recipe with a templates, spam_page or url_filter step")
+        for kind in kinds & {"templates", "spam_page", "url_filter"}:
             recipe = recipes.set_param(recipe, kind, "url_field", a.url_field)
     stats = local.run(
         a.inputs,
@@ -115,6 +117,51 @@ def _clean(a: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return _nothing_kept(stats, a.output, a.strict) if stats["balanced"] else 3
+
+
+def _with_block_lists(recipe: dict, specs: list[str]) -> dict:
+    """The recipe with `--block-list NAME=PATH` lists on its url_filter step, or a url_filter step first (a
+    blocked URL needs no cleaning)."""
+    lists = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise ValueError(f"--block-list {spec!r}: expected NAME=PATH (or NAME=KIND:PATH)")
+        lists[name] = path
+    entries = recipes.parse(recipe)
+    if not any(k == "url_filter" for k, _ in entries):
+        entries.insert(0, ("url_filter", {}))
+    steps = [
+        {k: {**p, "lists": {**(p.get("lists") or {}), **lists}}} if k == "url_filter" else {k: p} for k, p in entries
+    ]
+    return {
+        **({"plugins": recipe["plugins"]} if isinstance(recipe, dict) and recipe.get("plugins") else {}),
+        "steps": steps,
+    }
+
+
+def _tokenize(a: argparse.Namespace) -> int:
+    from malgeum import tokenize
+
+    stats = tokenize.run(
+        a.run,
+        a.output,
+        a.tokenizer,
+        eod_token=a.eod_token,
+        shard_tokens=a.shard_tokens,
+        shuffle_seed=a.shuffle_seed,
+        overwrite=a.overwrite,
+        progress=not a.quiet,
+    )
+    ko = stats["korean_tokens_per_char"]
+    print(
+        f"{stats['documents']:,} documents: {stats['tokens']:,} tokens ({stats['dtype']}, {stats['eod_token']} after "
+        f"each) in {len(stats['shards'])} shard(s)"
+        + (f"; Korean: {ko} tokens per character" if ko else "")
+        + f". Details: {Path(a.output) / 'stats.json'}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _dedup(a: argparse.Namespace) -> int:
@@ -465,6 +512,13 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray")
     c.add_argument("--address", help="a Ray cluster to join (ray://host:10001 or auto); default: start one here")
+    c.add_argument(
+        "--block-list",
+        action="append",
+        metavar="NAME=PATH",
+        help="drop documents whose URL a block list names: a UT1 folder, or domains:|urls:|substrings:|patterns:FILE "
+        "(repeatable; docs/url_filter.md)",
+    )
     c.add_argument("--by-language", action="store_true", help="write kept documents to kept/lang=<code>/")
     c.add_argument("--overwrite", action="store_true", help="start again in an output folder of another run")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -572,6 +626,25 @@ def parser() -> argparse.ArgumentParser:
         "--validate", type=_whole(0, 50), default=10, help="percent held out to print a threshold table (10)"
     )
     t.set_defaults(func=_train_classifier)
+
+    k = sub.add_parser(
+        "tokenize",
+        help="tokenize a run's kept documents into Megatron-LM .bin/.idx shards (docs/tokenize.md)",
+        description="Tokenize the kept documents of a clean or dedup run with a local tokenizer.json into "
+        "Megatron-LM indexed-dataset shards, with a table per shard mapping each document to its tokens. Run the "
+        "same command again to resume.",
+    )
+    k.add_argument("run", metavar="OUT", help="the output folder of a clean or dedup run")
+    k.add_argument("-o", "--output", required=True, metavar="TOKENS", help="folder of the shards (a re-run resumes it)")
+    k.add_argument("--tokenizer", required=True, metavar="FILE", help="a local tokenizer.json (never downloaded)")
+    k.add_argument("--eod-token", help="the end-of-document token (default: the tokenizer's eos, e.g. <|endoftext|>)")
+    k.add_argument("--shard-tokens", type=_positive_int, default=500_000_000, help="tokens per shard at most (5e8)")
+    k.add_argument(
+        "--shuffle-seed", type=_whole(0), help="shuffle the documents' order with this seed (default: as read)"
+    )
+    k.add_argument("--overwrite", action="store_true", help="start again in a folder of another run")
+    k.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    k.set_defaults(func=_tokenize)
 
     r = sub.add_parser("recipe", help="show, list or check recipes")
     r.add_argument("action", choices=("show", "steps", "check"))

@@ -17,6 +17,7 @@ from malgeum.steps.spam import CutSpam
 from malgeum.steps.spam_page import JudgeSpamPage
 from malgeum.steps.templates import CutTemplates
 from malgeum.steps.unicode_form import NormalizeUnicode
+from malgeum.steps.url_filter import FilterURLs
 from malgeum.steps.whitespace import NormalizeWhitespace
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "CutWordSalad",
     "Decontaminate",
     "DropShort",
+    "FilterURLs",
     "FineWebQuality",
     "FixMojibake",
     "GopherQuality",
