@@ -227,3 +227,24 @@ def test_clean_block_list_adds_the_step_before_the_recipe(tmp_path: Path, ut1: P
     assert (out / "recipe.yaml").read_text().startswith("steps:\n- url_filter:")
     args[3] = str(tmp_path / "o2")
     assert main([*args, "--block-list", "nameonly"]) == 2
+
+
+def test_a_changed_block_list_makes_another_run_and_a_list_inside_out_is_refused(tmp_path: Path, capsys) -> None:
+    src = _write(
+        tmp_path / "in.jsonl",
+        orjson.dumps({"id": "a", "url": "https://spam.example/1", "text": "주말에도 도서관이 문을 엽니다."}).decode()
+        + "\n",
+    )
+    mine = _write(tmp_path / "mine.txt", "other.example\n")
+    out = tmp_path / "out"
+    args = ["clean", str(src), "-o", str(out), "--workers", "1", "-q", "--block-list", f"mine=domains:{mine}"]
+    assert main(args) == 0
+    assert main(args) == 0  # the same lists: the same run, resumed (nothing left to do)
+    mine.write_text("spam.example\n")  # the list changed: the folder holds another run's output
+    assert main(args) == 2
+    assert main([*args, "--overwrite"]) == 0
+    assert {r["id"] for _, r in iter_records(out, ("dropped",))} == {"a"}
+    capsys.readouterr()
+    inside = _write(out / "list.txt", "spam.example\n")
+    assert main([*args[:-1], f"x=domains:{inside}", "--overwrite"]) == 2
+    assert "block list" in capsys.readouterr().err
