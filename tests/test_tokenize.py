@@ -242,6 +242,21 @@ def test_the_command_line(run_out: Path, tok_file: Path, tmp_path: Path, capsys:
     assert main(["tokenize", str(run_out), "-o", str(tmp_path / "t"), "--tokenizer", "org/model-name"]) == 2
 
 
+def test_the_report_shows_the_token_counts(run_out: Path, tok_file: Path, tmp_path: Path) -> None:
+    tokens = tmp_path / "t"
+    stats = tokenize.run(run_out, tokens, tok_file, progress=False)
+    (tokens / "stats.json").write_bytes(  # a source named by crawled data is escaped like everything else
+        orjson.dumps({**stats, "by_source": {"<script>x</script>": {"tokens": 5}, **stats["by_source"]}})
+    )
+    page = tmp_path / "report.html"
+    assert main(["report", str(run_out), "-o", str(page), "--tokens", str(tokens)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert f"{stats['tokens']:,} tokens of 30 documents" in html
+    assert f"Korean: {stats['korean_tokens_per_char']} tokens per character" in html
+    assert "crawl-A" in html and "<script>x</script>" not in html and "&lt;script&gt;" in html
+    assert main(["report", str(run_out), "-o", str(page), "--tokens", str(tmp_path / "none")]) == 2
+
+
 def test_megatrons_own_reader_reads_the_shards(run_out: Path, tok_file: Path, tmp_path: Path) -> None:
     indexed = pytest.importorskip("megatron.core.datasets.indexed_dataset")  # needs torch: not in the dev extras
     tokens = tmp_path / "t"

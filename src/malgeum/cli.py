@@ -210,7 +210,8 @@ def _dedup(a: argparse.Namespace) -> int:
 def _report(a: argparse.Namespace) -> int:
     from malgeum import report
 
-    dest = report.write(Path(a.output), Path(a.file) if a.file else None, a.max_docs)
+    tokens = Path(a.tokens) if a.tokens else None
+    dest = report.write(Path(a.output), Path(a.file) if a.file else None, a.max_docs, tokens)
     print(f"report: {dest}", file=sys.stderr)
     return 0
 
@@ -564,6 +565,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="write OUT/report.html: figures, plots, samples and a document inspector")
     r.add_argument("output", metavar="OUT", help="the output folder of a clean or dedup run")
     r.add_argument("-o", "--file", help="where to write it (default: OUT/report.html)")
+    r.add_argument("--tokens", metavar="TOKENS", help="also show the token counts of `malgeum tokenize OUT -o TOKENS`")
     r.add_argument(
         "--max-docs", type=_positive_int, default=3000, help="documents in the inspector, a random sample (3000)"
     )

@@ -332,6 +332,7 @@ def render(data: dict[str, Any]) -> str:
         drops=_bars(drop_rows, " docs"),
         quarantine=_bars(q_rows, " records"),
         langs=_bars(lang_rows, " docs"),
+        tokens=_tokens_html(data.get("tokens")),
         lengths=_histogram([("before", data["before"]), ("after", [a for a in data["after"] if a])]),
         clusters=_bars(cluster_rows, " docs") if cluster_rows else "<p class=muted>no dedup in this run</p>",
         times=_bars(time_rows, " ms"),
@@ -348,13 +349,49 @@ def render(data: dict[str, Any]) -> str:
     )
 
 
-def write(out: Path, dest: Path | None = None, max_docs: int = MAX_DOCS) -> Path:
+def write(out: Path, dest: Path | None = None, max_docs: int = MAX_DOCS, tokens: Path | None = None) -> Path:
     """OUT/report.html (or `dest`), written whole; refused while a run is writing OUT (its figures would be
-    those of a run half done)."""
+    those of a run half done). `tokens`: the folder `malgeum tokenize OUT` wrote, whose token counts it shows."""
     dest = dest or out / "report.html"
     with outlock.hold(out, create=False):
-        atomic_write_bytes(dest, render(collect(out, max_docs)).encode("utf-8"))
+        data = collect(out, max_docs)
+        if tokens is not None:
+            data["tokens"] = token_stats(tokens)
+        atomic_write_bytes(dest, render(data).encode("utf-8"))
     return dest
+
+
+def token_stats(tokens: Path) -> dict[str, Any]:
+    """What `malgeum tokenize` counted (TOKENS/stats.json); a folder without it is not a finished tokenize."""
+    path = tokens / "stats.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not the folder of a finished `malgeum tokenize` run")
+    return orjson.loads(path.read_bytes())
+
+
+def _tokens_html(t: dict[str, Any] | None) -> str:
+    if not t:
+        return "<p class=muted>not shown (malgeum report OUT --tokens TOKENS shows malgeum tokenize's counts)</p>"
+    per = t.get("korean_tokens_per_char")
+    head = (
+        f"<p>{int(t.get('tokens', 0)):,} tokens of {int(t.get('documents', 0)):,} documents in "
+        f"{len(t.get('shards', []))} "
+        f"shard(s), an end-of-document token after each"
+        + (f"; Korean: {_E(str(per))} tokens per character" if per is not None else "")
+        + "</p>"
+    )
+
+    def rows(key: str) -> list[tuple[str, float]]:
+        groups = t.get(key) or {}
+        return [(str(k), float(v.get("tokens", 0))) for k, v in list(groups.items())[:15]]
+
+    return (
+        head
+        + "<h3>by language</h3>"
+        + _bars(rows("by_language"), " tokens")
+        + "<h3>by source</h3>"
+        + _bars(rows("by_source"), " tokens")
+    )
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -456,6 +493,7 @@ del.cut:hover {{ background: #ffc4c4; }}
 <section><h2>Drop reasons</h2>{drops}</section>
 <section><h2>Quarantine reasons</h2>{quarantine}</section>
 <section><h2>Languages of kept documents</h2>{langs}</section>
+<section><h2>Tokens</h2>{tokens}</section>
 <section><h2>Document length (characters, before and after)</h2>{lengths}</section>
 <section><h2>Duplicate cluster sizes</h2>{clusters}</section>
 <section><h2>Wall time per step</h2>{times}</section>
