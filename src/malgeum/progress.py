@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any
 
 from tqdm import tqdm
@@ -56,6 +57,23 @@ def start_workers(pool: Any, n: int) -> None:
             pool.submit(os.getpid)  # each submission with no idle worker starts one
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def wait_holding_ctrl_c(pending: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
+    """`concurrent.futures.wait(pending, timeout, FIRST_COMPLETED)`, with a Ctrl-C that comes meanwhile raised
+    when it returns: raised inside it, while it holds its futures' locks, it would leave them held, and the pool's
+    shutdown would then wait for them forever (seen: a run that never ended after Ctrl-C)."""
+    if threading.current_thread() is not threading.main_thread():
+        return wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)  # (no Ctrl-C is raised there)
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(1))
+    try:
+        done, rest = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+    return done, rest
 
 
 def stop_workers(pool: Any) -> None:

@@ -7,7 +7,7 @@ import os
 import queue
 import shutil
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,14 @@ import xxhash
 from malgeum import blocklists, identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
-from malgeum.progress import exit_with_parent, shard_bar, start_workers, stop_with_run, stop_workers
+from malgeum.progress import (
+    exit_with_parent,
+    shard_bar,
+    start_workers,
+    stop_with_run,
+    stop_workers,
+    wait_holding_ctrl_c,
+)
 from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
 from malgeum.steps.url_filter import FilterURLs
@@ -311,7 +318,7 @@ def _clean_all(
         elif todo:
             pending = {pool.submit(_work, s, settings) for s in todo}
             while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                done, pending = wait_holding_ctrl_c(pending, 0.2)
                 for f in done:
                     runlog.event("shard %s done", f.result())  # a shard that failed as a whole stops the run
                 while True:
