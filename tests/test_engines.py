@@ -186,7 +186,7 @@ def test_clean_joins_a_cluster_through_ray_client(source, reference, tmp_path):
         out = tmp_path / "out"
         address = f"ray://127.0.0.1:{client_port}"
         cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(source), "-o", str(out), "--engine", "ray"]
-        for _ in range(3):  # Ray's proxy starts a server per client; when that start fails (a port it wanted was
+        for _ in range(5):  # Ray's proxy starts a server per client; when that start fails (a port it wanted was
             # taken), the run stops with exit 4 and the same command resumes, as after any failure of the system
             done = subprocess.run([*cmd, "--address", address, "-q"], env=env, capture_output=True, timeout=600)
             if done.returncode != 4 or b"Starting Ray client server failed" not in done.stderr:
