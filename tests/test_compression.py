@@ -97,7 +97,7 @@ def test_a_resumed_run_redoes_only_what_is_missing_or_cut_short(tmp_path, compre
 def test_a_truncated_zstd_shard_is_not_taken_as_done(tmp_path):
     src = _synth(tmp_path, 60, files=1)
     out = tmp_path / "out"
-    local.run([str(src)], out, workers=1, progress=False)
+    local.run([str(src)], out, workers=1, progress=False, compression="zstd")
     (kept,) = output_files(out, ("kept",))
     whole = kept.read_bytes()
     assert kept.name == "part-00000.jsonl.zst" and output.is_done(out, "part-00000")
@@ -110,13 +110,13 @@ def test_a_truncated_zstd_shard_is_not_taken_as_done(tmp_path):
     (out / "stats" / "part-00000.json").unlink()
     (out / "kept" / ".part-00000.jsonl.zst.12345.tmp").write_bytes(whole[:100])
     assert not output.is_done(out, "part-00000")
-    local.run([str(src)], out, workers=1, progress=False)
+    local.run([str(src)], out, workers=1, progress=False, compression="zstd")
     assert kept.read_bytes() == whole and not list(out.rglob("*.tmp"))
 
 
 def test_another_compression_on_a_resumed_run_is_refused_unless_overwrite(tmp_path, capsys):
     src, out = _input(tmp_path), tmp_path / "out"
-    assert _clean(src, out) == 0
+    assert _clean(src, out, "--compression", "zstd") == 0
     before = _output_bytes(out)
     assert all(name.endswith(".jsonl.zst") for name in before)
     assert _clean(src, out, "--compression", "gzip") == 2
@@ -124,13 +124,15 @@ def test_another_compression_on_a_resumed_run_is_refused_unless_overwrite(tmp_pa
     assert _output_bytes(out) == before
     assert _clean(src, out, "--compression", "gzip", "--overwrite") == 0
     assert output_files(out) and all(f.name.endswith(".jsonl.gz") for f in output_files(out))
-    assert main(["dedup", str(out / "kept"), "-o", str(tmp_path / "dd"), "-q"]) == 0
-    assert main(["dedup", str(out / "kept"), "-o", str(tmp_path / "dd"), "-q", "--compression", "none"]) == 2
+    dd = ["dedup", str(out / "kept"), "-o", str(tmp_path / "dd"), "-q"]
+    assert main([*dd, "--compression", "zstd"]) == 0
+    assert main([*dd, "--compression", "none"]) == 2
     assert "another compression: zstd then, none now" in capsys.readouterr().err
 
 
 def test_a_gzip_run_written_before_the_option_resumes_as_gzip(tmp_path, capsys):
-    """A run.json without `compression` is of a run that wrote gzip: it resumes with gzip, not with zstd."""
+    """A run.json without `compression` is of a run that wrote gzip: it resumes with gzip (the default), not with
+    zstd."""
     src, out = _input(tmp_path), tmp_path / "out"
     assert _clean(src, out, "--compression", "gzip") == 0
     run = orjson.loads((out / "run.json").read_bytes())
@@ -138,7 +140,7 @@ def test_a_gzip_run_written_before_the_option_resumes_as_gzip(tmp_path, capsys):
     (out / "run.json").write_bytes(orjson.dumps(run))
     marker = out / "stats" / "part-00000.json"
     finished = marker.stat().st_mtime_ns
-    assert _clean(src, out) == 2
+    assert _clean(src, out, "--compression", "zstd") == 2
     assert "another compression: gzip then, zstd now" in capsys.readouterr().err
     assert _clean(src, out, "--compression", "gzip") == 0
     assert marker.stat().st_mtime_ns == finished  # resumed: nothing written again
@@ -177,3 +179,11 @@ def test_an_unknown_compression_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(ValueError, match="compression must be one of zstd, gzip, none, not 'lz4'"):
         local.run([str(src)], out, progress=False, compression="lz4")
     assert not out.exists()
+
+
+def test_by_default_jsonl_is_gzip_and_parquet_columns_zstd(tmp_path):
+    src = _input(tmp_path)
+    assert _clean(src, tmp_path / "j") == 0 and _clean(src, tmp_path / "p", "--format", "parquet") == 0
+    assert output_files(tmp_path / "j") and all(f.name.endswith(".jsonl.gz") for f in output_files(tmp_path / "j"))
+    kept = output_files(tmp_path / "p", ("kept",))
+    assert kept and all(pq.ParquetFile(f).metadata.row_group(0).column(0).compression == "ZSTD" for f in kept)

@@ -192,7 +192,7 @@ def _dedup(a: argparse.Namespace) -> int:
         workers=a.workers,
         address=a.address,
         overwrite=a.overwrite,
-        compression=a.compression,
+        compression=a.compression or DEFAULT_COMPRESSION,
     )
     rules = stats["rules"]
     _skipped(stats)
@@ -663,8 +663,8 @@ def _compression_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--compression",
         choices=COMPRESSIONS,
-        default=DEFAULT_COMPRESSION,
-        help=f"of the output files: .jsonl.zst, .jsonl.gz or .jsonl (Parquet: its columns) ({DEFAULT_COMPRESSION})",
+        help="of the output files: .jsonl.zst, .jsonl.gz or .jsonl, or of Parquet's columns (default: gzip for JSONL, "
+        "zstd for Parquet)",
     )
 
 

@@ -31,7 +31,7 @@ from malgeum.steps.templates import CutTemplates, load_table, table_bytes
 from malgeum.steps.url_filter import FilterURLs
 from malgeum.templates.passes import learn as learn_templates
 from malgeum.templates.passes import template_params
-from malgeum.writers import COMPRESSIONS, DEFAULT_COMPRESSION, atomic_write_bytes
+from malgeum.writers import COMPRESSIONS, atomic_write_bytes, default_compression
 
 _progress_queue: Any = None
 
@@ -65,12 +65,12 @@ def run(
     engine: str = "local",
     address: str | None = None,
     time_budget: float = 60.0,
-    compression: str = DEFAULT_COMPRESSION,
+    compression: str | None = None,
 ) -> dict[str, Any]:
     """Clean `inputs` into `out`; shards already complete in `out` are skipped. Returns the run's stats.
 
     `compression` (zstd, gzip or none) of the output files: JSONL shards are named .jsonl.zst, .jsonl.gz or
-    .jsonl; Parquet compresses its columns with it.
+    .jsonl; Parquet compresses its columns with it. None: gzip for JSONL, zstd for Parquet.
 
     `time_budget` is the seconds one document may spend in the steps before it is quarantined (reason
     `timeout`) instead of holding a worker; 0 lifts the limit.
@@ -87,6 +87,7 @@ def run(
     `overwrite`; an input that changes while it is read raises `identity.InputChanged` at the end.
     """
     t0 = time.perf_counter()
+    compression = compression or default_compression(fmt)
     if compression not in COMPRESSIONS:
         raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, not {compression!r}")
     out = storage.location(out)
