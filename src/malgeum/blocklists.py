@@ -27,8 +27,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xxhash
-
 KINDS = ("domains", "urls", "substrings", "patterns")
 MAX_PATTERNS = 20_000  # substrings or patterns per list: one alternation regex; longer lists belong in domains/urls
 # a line that is an ordinary ASCII domain already: most of a list, taken as it is, in C (no per-line Python)
@@ -245,21 +243,6 @@ def parse_spec(name: str, spec: str) -> tuple[str, Path]:
         return kind, Path(rest)
     path = Path(spec)
     return ("ut1" if path.is_dir() else "domains"), path
-
-
-def fingerprint(lists: dict[str, str]) -> str:
-    """A hash of every file the lists are read from (names and bytes): a run resumed after a list changed is
-    another run, refused like a changed input."""
-    h = xxhash.xxh3_64()
-    for name, spec in sorted(lists.items()):
-        path = parse_spec(name, spec)[1]
-        files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
-        for f in files:
-            h.update(f"{name}\0{f.relative_to(path) if path.is_dir() else f.name}\0".encode())
-            with open(f, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    h.update(block)
-    return h.hexdigest()
 
 
 def load(lists: dict[str, str], categories: list[str] | None = None) -> BlockLists:

@@ -168,3 +168,17 @@ def _resolved(path: str | Path) -> str:
 def _within(inner: str, outer: str) -> bool:
     sep = "/" if "://" in outer else os.sep
     return inner == outer or inner.startswith(outer.rstrip(sep) + sep)
+
+
+def content_digest(paths: dict[str, Path]) -> str:
+    """A hash of the names and bytes of every file under `paths` (what the option is called -> a file or a
+    folder): a step's block lists, say, whose change between two runs into one OUT makes another run."""
+    h = xxhash.xxh3_64()
+    for name, path in sorted(paths.items()):
+        files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+        for f in files:
+            h.update(f"{name}\0{f.relative_to(path) if path.is_dir() else f.name}\0".encode())
+            with open(f, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+    return h.hexdigest()

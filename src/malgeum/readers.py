@@ -335,9 +335,11 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             for start, stop, first_line in _chunks(path, size, chunk_bytes):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
-        elif kind == "jsonl" and (k := _compressed_parts(whole := _decompressed_size(path, size), chunk_bytes)) > 1:
+        elif kind == "jsonl" and _compression(path):
             # shards of the decompressed stream (each decompresses from the start and skips to its own range),
             # so that one compressed file feeds every worker; their number and ranges come from the file alone
+            whole = _decompressed_size(path, size, chunk_bytes)
+            k = _compressed_parts(whole, chunk_bytes)
             part = -(-whole // k)
             for i in range(k):
                 add("jsonl", [path], [rel], i * part, -1 if i == k - 1 else (i + 1) * part, size // k)
@@ -362,6 +364,7 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
 
 
 COMPRESSION_GUESS = 3  # decompressed bytes per compressed byte assumed when a compressed file is split
+MAX_RATIO = 20  # decompressed bytes per compressed byte that JSONL text exceeds only when it repeats itself
 MAX_COMPRESSED_PARTS = 8  # each part decompresses what comes before it: more would cost more than it gains
 
 
@@ -369,12 +372,14 @@ def _compressed_parts(whole: int, chunk_bytes: int) -> int:
     return max(1, min(MAX_COMPRESSED_PARTS, -(-whole // chunk_bytes)))
 
 
-def _decompressed_size(path: str, size: int) -> int:
+def _decompressed_size(path: str, size: int, chunk_bytes: int) -> int:
     """How many bytes a compressed file holds, from its format where it says so (a gzip file's last four bytes,
     a zstd frame's header), else COMPRESSION_GUESS times its size: parts of equal length feed the workers to the
     end, where a last part holding the rest of an underestimate runs alone. (A file of several gzip members gives
     its last member's size: its parts are uneven, and still read every record once.)"""
     guess = size * COMPRESSION_GUESS
+    if size * MAX_RATIO < chunk_bytes:  # no ratio text reaches would make two parts: the file is not opened
+        return guess
     try:
         with storage.open_input(path, buffered=True) as f:
             if _compression(path) in (".gz", ".gzip") and size >= 18 and size < 1 << 32:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 from malgeum.document import Document
@@ -83,6 +84,11 @@ class Step:
 
     def setup(self) -> None:
         """Load models or other heavy state; called once per worker before the first document."""
+
+    def reads(self) -> dict[str, Path]:
+        """Files or folders the step reads besides the documents (what each is, for messages -> its path): none
+        may lie in OUT, and their content is part of a run's identity."""
+        return {}
 
     def apply(self, doc: Document) -> None:
         raise NotImplementedError

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import xxhash
 
-from malgeum import blocklists, identity, outlock, output, readers, runlog, spill, storage
+from malgeum import identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
 from malgeum.progress import (
@@ -28,7 +28,6 @@ from malgeum.progress import (
 )
 from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
-from malgeum.steps.url_filter import FilterURLs
 from malgeum.templates.passes import learn as learn_templates
 from malgeum.templates.passes import template_params
 from malgeum.writers import COMPRESSIONS, atomic_write_bytes, default_compression
@@ -94,8 +93,7 @@ def run(
     recipe = recipe if recipe is not None else recipes.load()
     steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
     templates = next((s.path for s in steps if isinstance(s, CutTemplates) and s.path is not None), None)
-    lists = {f"{s.name}.{k}": v for s in steps if isinstance(s, FilterURLs) for k, v in s.lists.items()}
-    read_too = {f"block list {k}": blocklists.parse_spec(k, v)[1] for k, v in lists.items()}
+    read_too = {f"{s.name}: {what}": path for s in steps for what, path in s.reads().items()}
     identity.check_overlap(out, inputs, {"--templates": templates, **read_too})
     shards = plan(inputs, chunk_bytes)
     this = identity.Run(
@@ -109,8 +107,8 @@ def run(
         time_budget=time_budget,
     )
     ident = this.as_json
-    if lists:  # the lists' content counts, as an input's does
-        ident["block_lists"] = blocklists.fingerprint(lists)
+    if read_too:  # what the steps read counts, as an input does
+        ident["steps_read"] = identity.content_digest(read_too)
     if templates is not None:  # a table learned elsewhere: its content counts
         try:
             data = table_bytes(templates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from malgeum import blocklists, langpacks
@@ -44,6 +45,9 @@ class FilterURLs(Step):
         self.url_field = url_field
         self.packs = [(lang, _pack_words(lang)) for lang in pack or []]
         self.blocks: blocklists.BlockLists | None = None
+
+    def reads(self) -> dict[str, Path]:
+        return {f"block list {name}": blocklists.parse_spec(name, spec)[1] for name, spec in self.lists.items()}
 
     def setup(self) -> None:
         if self.blocks is None:
