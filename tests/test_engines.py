@@ -201,3 +201,27 @@ def test_clean_joins_a_cluster_through_ray_client(source, reference, tmp_path):
         head.terminate()
         head.wait(timeout=120)
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_worker_compiles_the_recipe_ahead_so_its_cleaning_pass_compiles_nothing(monkeypatch):
+    import re
+    import re._compiler
+
+    from malgeum import recipe as recipes
+    from malgeum.pipeline import Pipeline
+
+    recipe = recipes.load("default")
+    re.purge()
+    local.compile_ahead(recipe)
+    compiled: list[str] = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda p, flags=0: compiled.append(p) or real(p, flags))
+    Pipeline.from_recipe(recipe)
+    assert compiled == []
+    re.purge()
+    Pipeline.from_recipe(recipe)
+    assert compiled  # (the check can fail: without the cache, building compiles)
+
+
+def test_compiling_ahead_leaves_a_bad_recipe_to_the_run():
+    local.compile_ahead({"steps": ["no_such_step"]})  # no error here: the run reports it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -35,11 +36,21 @@ from malgeum.writers import COMPRESSIONS, atomic_write_bytes, default_compressio
 _progress_queue: Any = None
 
 
-def _init_worker(q: Any, parent: int) -> None:
+def _init_worker(q: Any, parent: int, recipe: dict[str, Any] | None = None) -> None:
     global _progress_queue
     _progress_queue = q
+    if recipe is not None:  # (before SIGTERM stops a worker cleanly: until then it just ends it, as in its imports)
+        compile_ahead(recipe)
     stop_with_run()
     exit_with_parent(parent)
+
+
+def compile_ahead(recipe: dict[str, Any]) -> None:
+    """Build the recipe's steps once and drop them, so that their regexes are in `re`'s cache: a worker does it
+    while the run starts, and its cleaning pass, which builds the steps again with the learned templates, then
+    finds them compiled (a third of a second a worker). The recipe's errors are the run's to report."""
+    with contextlib.suppress(Exception):
+        recipes.build(recipe)
 
 
 def _report(nbytes: int, ndocs: int) -> None:
@@ -91,73 +102,83 @@ def run(
         raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, not {compression!r}")
     out = storage.location(out)
     recipe = recipe if recipe is not None else recipes.load()
-    steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
-    templates = next((s.path for s in steps if isinstance(s, CutTemplates) and s.path is not None), None)
-    read_too = {f"{s.name}: {what}": path for s in steps for what, path in s.reads().items()}
-    identity.check_overlap(out, inputs, {"--templates": templates, **read_too})
     shards = plan(inputs, chunk_bytes)
-    this = identity.Run(
-        "clean",
-        inputs,
-        shards,
-        recipe=recipe,
-        format=fmt,
-        compression=compression,
-        fields=asdict(fields),
-        time_budget=time_budget,
-    )
-    ident = this.as_json
-    if read_too:  # what the steps read counts, as an input does
-        ident["steps_read"] = identity.content_digest(read_too)
-    if templates is not None:  # a table learned elsewhere: its content counts
-        try:
-            data = table_bytes(templates)
-            load_table(templates, data)
-            ident["templates"] = xxhash.xxh3_64_hexdigest(data)
-        except ValueError as e:
-            raise recipes.RecipeError(f"step templates: {e}") from e
-    per_doc, dedup_params = recipes.split_corpus_stage(recipe)
-    with outlock.hold(out):
-        output.prepare(out, ident, recipes.dump(recipe), overwrite)
-        with runlog.recording(out, "clean"):
-            if dedup_params is None:
-                skipped = [list(x) for x in readers.skipped(inputs)]
-                stats = _run(
-                    shards,
-                    out,
-                    recipe,
-                    steps,
-                    workers,
-                    fmt,
-                    fields,
-                    progress,
-                    engine,
-                    address,
-                    time_budget,
-                    t0,
-                    skipped,
-                    compression,
-                )
-            else:
-                stats = _run_with_dedup(
-                    inputs,
-                    out,
-                    per_doc,
-                    dedup_params,
-                    workers,
-                    fmt,
-                    fields,
-                    progress,
-                    chunk_bytes,
-                    engine,
-                    address,
-                    time_budget,
-                    t0,
-                    compression,
-                )
-            this.check_unchanged()
-            runlog.event(summary(stats))
-    return stats
+    # the workers start (imports, then each recipe's regexes: a second) while this process checks the recipe and
+    # OUT (a recipe ending in dedup starts its pools in its stages)
+    early = None
+    if engine != "ray" and recipes.split_corpus_stage(recipe)[1] is None:
+        early = _Workers.start(_worker_count(workers, shards), recipe)
+    try:
+        steps = recipes.build(recipe)  # fail on a bad recipe before reading anything
+        templates = next((s.path for s in steps if isinstance(s, CutTemplates) and s.path is not None), None)
+        read_too = {f"{s.name}: {what}": path for s in steps for what, path in s.reads().items()}
+        identity.check_overlap(out, inputs, {"--templates": templates, **read_too})
+        this = identity.Run(
+            "clean",
+            inputs,
+            shards,
+            recipe=recipe,
+            format=fmt,
+            compression=compression,
+            fields=asdict(fields),
+            time_budget=time_budget,
+        )
+        ident = this.as_json
+        if read_too:  # what the steps read counts, as an input does
+            ident["steps_read"] = identity.content_digest(read_too)
+        if templates is not None:  # a table learned elsewhere: its content counts
+            try:
+                data = table_bytes(templates)
+                load_table(templates, data)
+                ident["templates"] = xxhash.xxh3_64_hexdigest(data)
+            except ValueError as e:
+                raise recipes.RecipeError(f"step templates: {e}") from e
+        per_doc, dedup_params = recipes.split_corpus_stage(recipe)
+        with outlock.hold(out):
+            output.prepare(out, ident, recipes.dump(recipe), overwrite)
+            with runlog.recording(out, "clean"):
+                if dedup_params is None:
+                    skipped = [list(x) for x in readers.skipped(inputs)]
+                    stats = _run(
+                        shards,
+                        out,
+                        recipe,
+                        steps,
+                        workers,
+                        fmt,
+                        fields,
+                        progress,
+                        engine,
+                        address,
+                        time_budget,
+                        t0,
+                        skipped,
+                        compression,
+                        early,
+                    )
+                else:
+                    stats = _run_with_dedup(
+                        inputs,
+                        out,
+                        per_doc,
+                        dedup_params,
+                        workers,
+                        fmt,
+                        fields,
+                        progress,
+                        chunk_bytes,
+                        engine,
+                        address,
+                        time_budget,
+                        t0,
+                        compression,
+                    )
+                this.check_unchanged()
+                runlog.event(summary(stats))
+        return stats
+    finally:
+        if early is not None:
+            early.close()
 
 
 def summary(stats: dict[str, Any]) -> str:
@@ -238,22 +259,19 @@ def _run(
     t0: float,
     skipped: list[list[str]],
     compression: str,
+    early: _Workers | None = None,
 ) -> dict[str, Any]:
     todo = [s for s in shards if not output.is_done(out, s.name)]
     runlog.event("%d shards, %d to do (%d finished by an earlier run)", len(shards), len(todo), len(shards) - len(todo))
     for path, why in skipped:
         runlog.warning("skipped %s: %s", path, why)
     learning = template_params(recipe)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(shards) or 1))
+    workers = _worker_count(workers, shards)
     # one pool for both passes: a worker's start (imports, models) costs a second or two, paid once
-    pool, q = None, None
-    if engine != "ray" and workers > 1 and (todo or learning is not None):
-        ctx = mp.get_context("spawn")
-        q = ctx.Queue()
-        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(q, os.getpid()))
+    if early is None and engine != "ray" and (todo or learning is not None):
+        early = _Workers.start(workers, recipe)
+    pool, q = (early.pool, early.queue) if early is not None else (None, None)
     try:
-        if pool is not None:
-            start_workers(pool, workers)
         templates_summary = None
         if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
             where, templates_summary = learn_templates(
@@ -283,6 +301,30 @@ def _run(
     if fmt == "parquet":  # one meta type in every file, so that the folder reads as one table
         output.harmonize_parquet(out, [s.name for s in shards])
     return output.aggregate(out, [s.name for s in shards], time.perf_counter() - t0, [s.name for s in steps], extra)
+
+
+def _worker_count(workers: int | None, shards: list[Any]) -> int:
+    return max(1, min(workers or os.cpu_count() or 1, len(shards) or 1))
+
+
+class _Workers:
+    """The run's process pool (spawned: no thread or lock of this process is copied into a worker) and the queue
+    its workers report progress on."""
+
+    def __init__(self, n: int, recipe: dict[str, Any]) -> None:
+        ctx = mp.get_context("spawn")
+        self.queue = ctx.Queue()
+        args = (self.queue, os.getpid(), recipe)
+        self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=args)
+        start_workers(self.pool, n)
+
+    @classmethod
+    def start(cls, n: int, recipe: dict[str, Any]) -> _Workers | None:
+        """A pool of `n` workers for `recipe`, started now; None for one worker (the run works in this process)."""
+        return cls(n, recipe) if n > 1 else None
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _clean_all(
