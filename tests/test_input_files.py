@@ -326,3 +326,23 @@ def test_text_html_warc_and_parquet_records_over_the_bound_are_quarantined(tmp_p
     docs = {i.id: i.text for i in items if isinstance(i, Document)}
     assert docs["small.txt"] == STORY and docs["rows.parquet:0"] == STORY and docs["rows.parquet:2"] == STORY
     assert [d.meta["url"] for d in items if isinstance(d, Document) and "url" in d.meta] == ["https://e.example/s"]
+
+
+def test_a_plain_file_of_a_few_chunks_is_cut_finer_so_that_no_shard_runs_alone_for_long(tmp_path, monkeypatch):
+    from malgeum import readers
+
+    monkeypatch.setattr(readers, "MIN_CHUNK_BYTES", 8 << 10)  # (as 1 MB and 4 MB chunks, in small)
+    chunk = 64 << 10
+    line = orjson.dumps({"text": STORY}) + b"\n"
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(line * (8 * chunk // len(line)))  # eight chunks' worth: cut into FILE_PIECES
+    shards = plan([str(path)], chunk)
+    assert len(shards) in (readers.FILE_PIECES - 1, readers.FILE_PIECES), len(shards)
+    assert all(abs(s.size - path.stat().st_size / len(shards)) <= 2 * len(line) for s in shards[:-1])
+    assert sum(1 for s in shards for _ in ShardReader(s)) == path.stat().st_size // len(line)
+    small = tmp_path / "small.jsonl"  # but into ranges no shorter than MIN_CHUNK_BYTES
+    small.write_bytes(line * (5 * (8 << 10) // len(line)))
+    assert len(plan([str(small)], chunk)) == 5
+    large = tmp_path / "large.jsonl"  # and no longer than the chunk
+    large.write_bytes(line * (64 * chunk // len(line)))
+    assert len(plan([str(large)], chunk)) == 64

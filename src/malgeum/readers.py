@@ -34,7 +34,12 @@ from malgeum.document import Document
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 COMPRESSIONS = (".gz", ".gzip", ".zst", ".bz2", ".xz")  # of a name in lower case: data.jsonl.GZ is gzip too
-CHUNK_BYTES = 4 * 1024 * 1024  # small enough that one file of a few tens of MB keeps every worker busy to the end
+CHUNK_BYTES = 4 * 1024 * 1024  # the largest byte range of a plain JSONL file that is one shard
+# A file of fewer than FILE_PIECES such ranges is cut into FILE_PIECES (of MIN_CHUNK_BYTES at least): workers
+# take shards in turn, and a run's last shard runs alone (9 shards of 4 MB on 2 workers: one cleans the ninth while
+# the other waits, a tenth of the run). From the file's size alone, so the output does not depend on --workers.
+MIN_CHUNK_BYTES = 1024 * 1024
+FILE_PIECES = 32
 TEXT_FILES_PER_SHARD = 1000
 EXPECTED = ".jsonl, .parquet, .txt, .html or .warc, .gz, .zst, .bz2 or .xz compressed"
 # the piece a line too long to hold is read through by, keeping none (a readline of n bytes briefly holds about
@@ -331,8 +336,8 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             pages[kind].append((path, rel, size))
             continue
         flush_texts()
-        if kind == "jsonl" and not _compression(path) and size > chunk_bytes:
-            for start, stop, first_line in _chunks(path, size, chunk_bytes):
+        if kind == "jsonl" and not _compression(path) and size > _chunk_of(size, chunk_bytes):
+            for start, stop, first_line in _chunks(path, size, _chunk_of(size, chunk_bytes)):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
         elif kind == "jsonl" and _compression(path):
@@ -361,6 +366,11 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             add(kind, [path], [rel], 0, -1, size)
     flush_texts()
     return shards
+
+
+def _chunk_of(size: int, chunk_bytes: int) -> int:
+    """The byte range a shard of a plain file of `size` bytes reads (`chunk_bytes` at most)."""
+    return min(chunk_bytes, max(MIN_CHUNK_BYTES, -(-size // FILE_PIECES)))
 
 
 COMPRESSION_GUESS = 3  # decompressed bytes per compressed byte assumed when a compressed file is split
