@@ -122,3 +122,40 @@ def test_sentence_pieces_split_from_the_first_space_as_after_the_full_stop(text)
 def test_headline_marks_are_looked_for_past_spelled_out_words_only_where_a_middle_dot_is(text):
     plain = bool(salad._HEADLINE_MARKS.search(salad._SPELLED_OUT.sub("", text)))
     assert salad._marked(text) == plain
+
+
+CREDIT_PIECES = [
+    "홍길동 기자",
+    " (사진=연합뉴스)",
+    " 2023.11.15. photo@newsis.com",
+    " ⓒ 뉴스1",
+    " (AP Photo/Jane Doe)",
+    ". Photo: Jane Doe",
+    " © Jane Doe/Agency",
+    " /뉴스1 © News1 홍길동 기자",
+    "그는 말했다.",
+    "The mayor spoke.",
+    " ",
+    "\t",
+    "\n",
+    "word ",
+    "기사 ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.tuples(st.sampled_from(CREDIT_PIECES), st.integers(1, 60)), max_size=10))
+def test_suffix_credits_looked_for_near_the_line_end_are_those_looked_for_on_the_whole_line(pieces):
+    from malgeum.recipe import build
+    from malgeum.steps.boilerplate import _suffix_matches
+
+    text = "".join(piece * n for piece, n in pieces)
+    (step,) = build({"steps": ["boilerplate"]})
+    for pack in step._packs:
+        assert pack.suffix_reach is not None and pack.suffix is not None
+
+        near, whole = (
+            [(m.start(), m.end(), m.lastgroup) for m in _suffix_matches(pack.suffix, reach, text)]
+            for reach in (pack.suffix_reach, None)
+        )
+        assert list(near) == list(whole), pack.lang

@@ -6,6 +6,13 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+try:
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
@@ -14,7 +21,8 @@ from malgeum.step import Step
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
-_SPACE = "[ \\t]{0,40}"
+_SPACE_MAX = 40
+_SPACE = f"[ \\t]{{0,{_SPACE_MAX}}}"
 _NOT_BLANK = "(?=[ \\t]*[^ \\t\\n])"
 
 
@@ -34,6 +42,7 @@ class _Pack:
     suffix: re.Pattern[str] | None
     heading: re.Pattern[str] | None
     contains: re.Pattern[str] | None
+    suffix_reach: int | None  # the most characters a suffix match spans (None: unbounded)
 
 
 class CutBoilerplate(Step):
@@ -162,7 +171,7 @@ class CutBoilerplate(Step):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
                 self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
-        for m in _suffix_matches(scan.suffix, text):
+        for m in _suffix_matches(scan.suffix, scan.suffix_reach, text):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
                 self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)
@@ -239,6 +248,7 @@ def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dic
     return _Pack(
         lang=lang,
         script=script,
+        suffix_reach=_widest([langpacks.alternatives(r["pattern"]) for _, r in named["suffix"]], _SPACE_MAX),
         # a blank line is passed over at once (no rule matches one: a test checks), not tried rule by rule
         line=merged("line", f"^{_NOT_BLANK}{_SPACE}", f"{_SPACE}$"),
         # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
@@ -254,13 +264,23 @@ def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dic
     )
 
 
-def _suffix_matches(suffix: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+def _suffix_matches(suffix: re.Pattern[str] | None, reach: int | None, text: str) -> Iterator[re.Match[str]]:
     """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
-    credit ends so, and skipping those lines saves a third of the step's time on news."""
+    credit ends so, and skipping those lines saves a third of the step's time on news. A match ends its line, so
+    it starts within `reach` characters of the line's end: the rest of a long paragraph is not searched."""
     if not suffix:
         return
     for line in _MAY_END_IN_CREDIT.finditer(text):
-        yield from suffix.finditer(text, line.start(), line.end())
+        start, end = line.start(), line.end()
+        yield from suffix.finditer(text, start if reach is None else max(start, end - reach), end)
+
+
+def _widest(patterns: list[str], then: int) -> int | None:
+    """The most characters a match of any of `patterns` spans, plus `then`; None when one is unbounded."""
+    if not patterns:
+        return 0
+    widest = max(sre_parse.parse(p).getwidth()[1] for p in patterns)
+    return None if widest >= sre_constants.MAXREPEAT else widest + then
 
 
 # what a list of links continues with: another arrow or a link
