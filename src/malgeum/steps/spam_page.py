@@ -17,12 +17,13 @@ advert is judged by the Korean pack, on its Korean lines. The step scores first
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from malgeum import langpacks
 from malgeum.document import Document
+from malgeum.prefilter import Scanner
 from malgeum.quality import Check, verdict
 from malgeum.scripts import LineScripts
 from malgeum.step import Step
@@ -39,6 +40,12 @@ class _Signals:
     url_weight: float
     call_words: dict[str, str]
     checks: list[Check]
+
+    def __post_init__(self) -> None:
+        # the topics found in one scan of the page (see malgeum.prefilter), then, on the few pages that name one,
+        # the calls and the reporting marks in another
+        self._topics = Scanner(list(self.topics.values()))
+        self._rest = Scanner([self.calls, *([self.reporting] if self.reporting else [])])
 
     @classmethod
     def load(cls, lang: str, overrides: dict[str, Any]) -> _Signals | None:
@@ -75,16 +82,18 @@ class _Signals:
         if self.script is not None and scripts.main() != self.script:
             return None  # a page is judged in its own language
 
-        def count(rx: re.Pattern[str]) -> int:
-            return sum(1 for m in rx.finditer(text) if scripts.fits(m.start(), self.script))
+        def count(found: Iterable[re.Match[str]]) -> int:
+            return sum(1 for m in found if scripts.fits(m.start(), self.script))
 
-        per_topic = {t: n for t, rx in self.topics.items() if (n := count(rx))}
+        topics = zip(self.topics, self._topics.finditer(text), strict=True)
+        per_topic = {t: n for t, found in topics if (n := count(found))}
         if not per_topic:
             return None
+        found = iter(self._rest.finditer(text))
         topic, terms = max(per_topic.items(), key=lambda kv: kv[1])
-        calls = count(self.calls)
+        calls = count(next(found))
         url_hits = len(self.url_words.findall(url)) if url and self.url_words else 0
-        reporting = count(self.reporting) if self.reporting else 0
+        reporting = count(next(found)) if self.reporting else 0
         chars = len(text)
         signals = terms + calls + self.url_weight * url_hits
         return {

@@ -1,0 +1,230 @@
+"""Python `re` matches of several patterns at once, their candidates found first by Hyperscan.
+
+Python's `re` tries a pattern at every position of a text when the pattern does not start with a fixed character
+(`(?i:\\b(?:casinos?|slots?|…))`): on English pages that is most of what such steps cost. Hyperscan scans a text for
+many patterns in one pass, in C, but its dialect is not Python's (`\\b`, case folding, lookarounds). So each pattern
+is relaxed into a Hyperscan pattern that matches at least wherever Python's does: zero-width assertions are dropped,
+a character matched without case becomes the class of every character Python's `re` folds to it, and classes
+Python and Hyperscan read differently (`\\w`, `[^…]`) become any character. Python's `re` then confirms, trying its
+own pattern only at the positions where a relaxed match starts, left to right, exactly as `finditer` would: the
+matches are the same match objects `pattern.finditer(text)` yields (a property test checks), only found sooner.
+
+A pattern that can match the empty string, or that cannot be relaxed (a back-reference), or a text Hyperscan cannot
+read (lone surrogates), is scanned by `re` alone; so is everything when the `hyperscan` wheel is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - the wheel is a dependency; a platform without it scans with re alone
+    hyperscan = None
+
+try:
+    from re import _casefix  # Python 3.11+
+    from re import _constants as C
+    from re import _parser as P
+except ImportError:  # pragma: no cover - Python 3.10: re alone
+    _casefix = C = P = None  # type: ignore[assignment]
+
+_BMP = 0x10000
+
+
+class _CannotRelax(Exception):
+    pass
+
+
+@functools.cache
+def _folds_to() -> dict[int, tuple[int, ...]]:
+    """Each lower-case code point and the BMP code points whose simple lower case it is (re folds so)."""
+    import _sre
+
+    table: dict[int, list[int]] = {}
+    for x in range(_BMP):
+        lo = _sre.unicode_tolower(x)
+        if lo != x:
+            table.setdefault(lo, [lo]).append(x)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _variants(c: int) -> set[int]:
+    """Every character that `re` matches to `c` when case is ignored (and `c`): the characters whose lower case is
+    `c`'s, or one of its extra cases (`s` and `ſ`)."""
+    import _sre
+
+    if c >= _BMP:
+        raise _CannotRelax("case of an astral character")
+    lo = _sre.unicode_tolower(c)
+    out = {c, lo}
+    for k in (lo, *_casefix._EXTRA_CASES.get(lo, ())):
+        out.add(k)
+        out.update(_folds_to().get(k, ()))
+    return out
+
+
+def _char(c: int) -> str:
+    return f"\\x{{{c:x}}}"
+
+
+def _class(chars: set[int]) -> str:
+    return "[" + "".join(_char(c) for c in sorted(chars)) + "]"
+
+
+_ANY = "[\\x{0}-\\x{10ffff}]"
+_NOT_NEWLINE = "[^\\n]"
+
+
+def _relax_seq(items: list, ic: bool, dotall: bool) -> str:
+    return "".join(_relax(op, av, ic, dotall) for op, av in items)
+
+
+def _relax(op: object, av: object, ic: bool, dotall: bool) -> str:
+    if op is C.LITERAL:
+        return _class(_variants(av)) if ic else _char(av)  # type: ignore[arg-type]
+    if op is C.NOT_LITERAL:
+        return _ANY
+    if op is C.ANY:
+        return _ANY if dotall else _NOT_NEWLINE
+    if op is C.IN:
+        chars: set[int] = set()
+        for o, a in av:  # type: ignore[attr-defined]
+            if o is C.LITERAL:
+                chars.add(a)
+            elif o is C.RANGE and a[1] - a[0] <= 256:
+                chars.update(range(a[0], a[1] + 1))
+            else:  # a negation, a category (\w, \s, \d) or a wide range: read alike as any character
+                return _ANY
+        if ic:
+            chars = set().union(*(_variants(c) for c in chars))
+        return _class(chars)
+    if op is C.BRANCH:
+        return "(?:" + "|".join(_relax_seq(alt.data, ic, dotall) for alt in av[1]) + ")"  # type: ignore[index]
+    if op is C.SUBPATTERN:
+        _group, add, dele, sub = av  # type: ignore[misc]
+        ic = (ic or bool(add & C.SRE_FLAG_IGNORECASE)) and not dele & C.SRE_FLAG_IGNORECASE
+        dotall = (dotall or bool(add & C.SRE_FLAG_DOTALL)) and not dele & C.SRE_FLAG_DOTALL
+        return "(?:" + _relax_seq(sub.data, ic, dotall) + ")"
+    if op is C.ATOMIC_GROUP:
+        return "(?:" + _relax_seq(av.data, ic, dotall) + ")"  # type: ignore[attr-defined]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, sub = av  # type: ignore[misc]
+        bound = f"{{{lo},}}" if hi >= C.MAXREPEAT else f"{{{lo},{hi}}}"
+        return "(?:" + _relax_seq(sub.data, ic, dotall) + ")" + bound
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return ""  # zero width: without it the pattern matches more, never less
+    raise _CannotRelax(str(op))
+
+
+def relaxed(rx: re.Pattern[str]) -> str | None:
+    """A Hyperscan pattern matching wherever `rx` matches (and maybe elsewhere), or None when there is none or `rx`
+    can match the empty string (an empty match needs no candidate to start from)."""
+    if P is None or rx.flags & re.LOCALE or isinstance(rx.pattern, bytes):
+        return None
+    tree = P.parse(rx.pattern, rx.flags)
+    if tree.getwidth()[0] == 0:
+        return None
+    try:
+        return _relax_seq(
+            tree.data, bool(tree.state.flags & C.SRE_FLAG_IGNORECASE), bool(tree.state.flags & C.SRE_FLAG_DOTALL)
+        )
+    except _CannotRelax:
+        return None
+
+
+class Scanner:
+    """`finditer` of several patterns over one text, by one Hyperscan scan and `re` at the candidates."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        self._db = None
+        self._fast: list[int] = []  # indexes of the patterns Hyperscan finds candidates for
+        if hyperscan is None:
+            return
+        found = [(i, r) for i, rx in enumerate(self.patterns) if (r := relaxed(rx)) is not None]
+        if not found:
+            return
+        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+        try:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(
+                expressions=[r.encode() for _, r in found], ids=[i for i, _ in found], elements=len(found), flags=flags
+            )
+        except hyperscan.error:  # a pattern too large for Hyperscan: re alone
+            return
+        self._db = db
+        self._fast = [i for i, _ in found]
+
+    def __reduce__(self) -> tuple[type[Scanner], tuple[list[re.Pattern[str]]]]:
+        return Scanner, (self.patterns,)  # a step may be pickled (a pool, Ray); Hyperscan's database is rebuilt
+
+    def finditer(self, text: str) -> list[Iterator[re.Match[str]] | list[re.Match[str]]]:
+        """For each pattern, its matches in `text`, as `pattern.finditer(text)` gives them."""
+        out: list[Iterator[re.Match[str]] | list[re.Match[str]]] = [rx.finditer(text) for rx in self.patterns]
+        if self._db is None:
+            return out
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:  # lone surrogates: Hyperscan reads UTF-8 only
+            return out
+        spans: dict[int, list[tuple[int, int]]] = {i: [] for i in self._fast}
+
+        def on_match(i: int, start: int, end: int, flags: int, context: object) -> None:
+            spans[i].append((start, end))
+
+        self._db.scan(data, match_event_handler=on_match)
+        to_char = None
+        for i, found in spans.items():
+            if found and len(data) != len(text):  # offsets are bytes of UTF-8
+                to_char = _char_offsets(data) if to_char is None else to_char
+                found = [(int(to_char[s]), int(to_char[e])) for s, e in found]
+            out[i] = _confirm(self.patterns[i], text, found)
+        return out
+
+
+def _char_offsets(data: bytes) -> np.ndarray:
+    """The character offset of each byte offset of UTF-8 `data` (and of its end)."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    starts = (b & 0xC0) != 0x80
+    out = np.empty(len(b) + 1, dtype=np.int64)
+    out[0] = 0
+    np.cumsum(starts, out=out[1:])  # a byte offset's character is the number of characters that start before it
+    return out
+
+
+def _confirm(rx: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """`rx.finditer(text)`, trying `rx` only inside the spans of its relaxed matches: a match of `rx` is a relaxed
+    match, so it starts inside one; tried left to right from where the last match ended, as finditer searches."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    match = rx.match
+    for a, b in _merged(spans):
+        s = max(a, pos)
+        while s < b:
+            m = match(text, s)
+            if m is None:
+                s += 1
+            else:
+                out.append(m)
+                pos = s = m.end()  # (never empty: a pattern that can match empty is not relaxed)
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The union of the spans, as sorted disjoint spans."""
+    if not spans:
+        return
+    spans.sort()
+    a, b = spans[0]
+    for s, e in spans[1:]:
+        if s > b:
+            yield a, b
+            a, b = s, e
+        elif e > b:
+            b = e
+    yield a, b

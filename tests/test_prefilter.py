@@ -1,0 +1,91 @@
+"""Hyperscan finds candidates and Python's re confirms: the matches are exactly re's own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from malgeum import langpacks
+from malgeum.prefilter import Scanner, relaxed
+
+ALPHABET = [*" \n\t.,:/@()-_'0123456789aAbBcCkKsSſKıİéÉ가나기자다é\u0301😀", "casino", "Slots", "SIGN UP", "기자"]
+
+PATTERNS = [
+    r"(?i:\b(?:casinos?|slots?|sign(?:ing)? up|hold.em)\b)",
+    r"\bk\w+",
+    r"(?i)s[^)\n]{1,5}\)",
+    r"(?<=[.!?])\s{1,3}(?i:photo|image)s?\s?:\s?[^\n]{1,20}",
+    r"(?m)^[ \t]{0,4}(?:기자|ⓒ)[^\n]{0,10}$",
+    r"(?i:ſ|k)[A-Z]",
+    r"[가-힣]{2,3}\s?기자",
+    r"@[A-Za-z][A-Za-z0-9_]{2,}",
+]
+
+
+def _spans(matches) -> list[tuple[int, int, str | None, tuple]]:
+    return [(m.start(), m.end(), m.lastgroup, m.groups()) for m in matches]
+
+
+RXS = [re.compile(p) for p in PATTERNS]
+SCANNER = Scanner(RXS)
+
+
+def test_every_test_pattern_is_relaxed():
+    assert SCANNER._fast == list(range(len(PATTERNS)))  # so the property below exercises the candidates
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join))
+def test_matches_are_those_of_re_finditer(text):
+    for rx, found in zip(RXS, SCANNER.finditer(text), strict=True):
+        assert _spans(found) == _spans(rx.finditer(text)), rx.pattern
+
+
+def test_case_is_folded_as_re_folds_it():
+    rx = re.compile(r"(?i:\bsk\b)")
+    for text in ("ſK", "SK", "ſk", "x ſK y", "sK 가"):
+        (found,) = Scanner([rx]).finditer(text)
+        assert _spans(found) == _spans(rx.finditer(text)) != []
+
+
+def test_offsets_are_characters_not_bytes():
+    rx = re.compile(r"(?i:casino)")
+    (found,) = Scanner([rx]).finditer("한국어 문장 😀 Casino 다음 casino")
+    assert [m.group() for m in found] == ["Casino", "casino"]
+    assert [m.start() for m in found] == [m.start() for m in rx.finditer("한국어 문장 😀 Casino 다음 casino")]
+
+
+def test_what_cannot_be_relaxed_is_left_to_re():
+    assert relaxed(re.compile(r"(a)\1")) is None  # a back-reference
+    assert relaxed(re.compile(r"a*")) is None  # an empty match needs no candidate
+    rxs = [re.compile(r"(a)\1"), re.compile(r"x?"), re.compile("b")]
+    scanner = Scanner(rxs)
+    assert scanner._fast == [2]
+    text = "aa b x aab"
+    for rx, found in zip(rxs, scanner.finditer(text), strict=True):
+        assert _spans(found) == _spans(rx.finditer(text))
+
+
+def test_a_text_hyperscan_cannot_read_is_scanned_by_re():
+    rx = re.compile("b")
+    (found,) = Scanner([rx]).finditer("a\udcffb")  # a lone surrogate is not UTF-8
+    assert _spans(found) == _spans(rx.finditer("a\udcffb"))
+
+
+@pytest.mark.parametrize("lang", langpacks.available("spam_page"))
+def test_every_spam_page_signal_of_a_pack_is_relaxed(lang):
+    data = langpacks.load(lang, "spam_page")
+    for p in [*data["topics"].values(), data["calls"], *([data["reporting"]] if data.get("reporting") else [])]:
+        assert relaxed(re.compile(p)) is not None, p
+
+
+def test_a_scanner_survives_pickling():
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(SCANNER))
+    assert copy._fast == SCANNER._fast
+    text = "Casino slots, sign up @handle"
+    assert [_spans(f) for f in copy.finditer(text)] == [_spans(rx.finditer(text)) for rx in RXS]
