@@ -22,6 +22,7 @@ PATTERNS = [
     r"(?i:ſ|k)[A-Z]",
     r"[가-힣]{2,3}\s?기자",
     r"@[A-Za-z][A-Za-z0-9_]{2,}",
+    r"casino|(?i:slots?)|기자\s?[가-힣]",  # an alternation: one Hyperscan pattern per alternative
 ]
 
 
@@ -89,3 +90,14 @@ def test_a_scanner_survives_pickling():
     assert copy._fast == SCANNER._fast
     text = "Casino slots, sign up @handle"
     assert [_spans(f) for f in copy.finditer(text)] == [_spans(rx.finditer(text)) for rx in RXS]
+
+
+def test_a_pattern_too_large_for_a_quick_compile_is_left_to_re(monkeypatch):
+    from malgeum import prefilter
+
+    monkeypatch.setattr(prefilter, "MAX_RELAXED_CHARS", 10)
+    rxs = [re.compile("casino|slots"), re.compile("ab")]
+    scanner = Scanner(rxs)
+    assert scanner._fast == [1]
+    text = "casino ab slots"
+    assert [_spans(f) for f in scanner.finditer(text)] == [_spans(rx.finditer(text)) for rx in rxs]

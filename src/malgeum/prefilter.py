@@ -34,6 +34,9 @@ except ImportError:  # pragma: no cover - Python 3.10: re alone
     _casefix = C = P = None  # type: ignore[assignment]
 
 _BMP = 0x10000
+# Hyperscan's compile time grows with a pattern (a second for 7,000 Korean keywords): a larger one is left to re,
+# which skips fast through text where none of its fixed first characters stands
+MAX_RELAXED_CHARS = 8_000
 
 
 class _CannotRelax(Exception):
@@ -69,7 +72,9 @@ def _variants(c: int) -> set[int]:
 
 
 def _char(c: int) -> str:
-    return f"\\x{{{c:x}}}"
+    """`c` as Hyperscan reads it: a letter or digit as itself (UTF-8), anything else escaped."""
+    ch = chr(c)
+    return ch if ch.isalnum() and (c < 128 or ch.isprintable()) else f"\\x{{{c:x}}}"
 
 
 def _class(chars: set[int]) -> str:
@@ -121,18 +126,20 @@ def _relax(op: object, av: object, ic: bool, dotall: bool) -> str:
     raise _CannotRelax(str(op))
 
 
-def relaxed(rx: re.Pattern[str]) -> str | None:
-    """A Hyperscan pattern matching wherever `rx` matches (and maybe elsewhere), or None when there is none or `rx`
-    can match the empty string (an empty match needs no candidate to start from)."""
+def relaxed(rx: re.Pattern[str]) -> list[str] | None:
+    """Hyperscan patterns that match, together, wherever `rx` matches (and maybe elsewhere): one per alternative
+    of a pattern that is an alternation (Hyperscan bounds a pattern's length, not their number). None when there
+    are none, or when `rx` can match the empty string (an empty match needs no candidate to start from)."""
     if P is None or rx.flags & re.LOCALE or isinstance(rx.pattern, bytes):
         return None
     tree = P.parse(rx.pattern, rx.flags)
     if tree.getwidth()[0] == 0:
         return None
+    ic, dotall = bool(tree.state.flags & C.SRE_FLAG_IGNORECASE), bool(tree.state.flags & C.SRE_FLAG_DOTALL)
     try:
-        return _relax_seq(
-            tree.data, bool(tree.state.flags & C.SRE_FLAG_IGNORECASE), bool(tree.state.flags & C.SRE_FLAG_DOTALL)
-        )
+        if len(tree.data) == 1 and tree.data[0][0] is C.BRANCH:
+            return [_relax_seq(alt.data, ic, dotall) for alt in tree.data[0][1][1]]
+        return [_relax_seq(tree.data, ic, dotall)]
     except _CannotRelax:
         return None
 
@@ -146,14 +153,21 @@ class Scanner:
         self._fast: list[int] = []  # indexes of the patterns Hyperscan finds candidates for
         if hyperscan is None:
             return
-        found = [(i, r) for i, rx in enumerate(self.patterns) if (r := relaxed(rx)) is not None]
+        found = [
+            (i, r)
+            for i, rx in enumerate(self.patterns)
+            if (r := relaxed(rx)) is not None and sum(map(len, r)) <= MAX_RELAXED_CHARS
+        ]
         if not found:
             return
-        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+        expressions = [e.encode() for _, r in found for e in r]
         try:
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             db.compile(
-                expressions=[r.encode() for _, r in found], ids=[i for i, _ in found], elements=len(found), flags=flags
+                expressions=expressions,
+                ids=[i for i, r in found for _ in r],
+                elements=len(expressions),
+                flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST,
             )
         except hyperscan.error:  # a pattern too large for Hyperscan: re alone
             return

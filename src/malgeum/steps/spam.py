@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import line_bounds, line_of, line_starts, non_overlapping, whole_line
+from malgeum.prefilter import Scanner
 from malgeum.scripts import LineScripts
 from malgeum.step import Step
 
@@ -68,6 +69,9 @@ class _Lexicon:
     reporting_terms: re.Pattern[str] | None
     reporting_marks: list[re.Pattern[str]]
     reporting_min: int
+
+    def __post_init__(self) -> None:
+        self.finder = Scanner([self.keywords])  # keywords found by Hyperscan, confirmed by re (malgeum.prefilter)
 
     def prose(self, line: str) -> bool:
         """Reads like a written sentence: a formal ending and none of the marks of word salad."""
@@ -132,7 +136,7 @@ class CutSpam(Step):
         scripts = LineScripts(text)
         # a pack reads only documents with text of its script (what it finds elsewhere, `fits` turns down)
         found = [
-            (lex, [m for m in lex.keywords.finditer(text) if scripts.fits(m.start(), lex.script)])
+            (lex, [m for m in lex.finder.finditer(text)[0] if scripts.fits(m.start(), lex.script)])
             for lex in self._lexicons
             if scripts.in_document(lex.script)
         ]
