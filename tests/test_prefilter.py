@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -101,3 +102,54 @@ def test_a_pattern_too_large_for_a_quick_compile_is_left_to_re(monkeypatch):
     assert scanner._fast == [1]
     text = "casino ab slots"
     assert [_spans(f) for f in scanner.finditer(text)] == [_spans(rx.finditer(text)) for rx in rxs]
+
+
+PAGE_LINES = [
+    "Share this article",
+    "Subscribe to our newsletter",
+    "Related stories",
+    "The council voted on Tuesday to approve the budget.",
+    "(AP Photo/Jane Doe)",
+    "© 2024 Example Media. All rights reserved.",
+    "Advertisement",
+    "Follow us on Twitter",
+    "Read more: https://example.com/a",
+    "홍길동 기자 hong@example.com",
+    "▶ 관련기사",
+    "",
+]
+
+
+@functools.cache
+def _steps_with_and_without_hyperscan() -> tuple[list, list]:
+    import malgeum.prefilter as prefilter
+    from malgeum.recipe import build
+
+    fast = build({"steps": ["boilerplate", "spam", "spam_page"]})
+    saved, prefilter.hyperscan = prefilter.hyperscan, None
+    try:
+        plain = build({"steps": ["boilerplate", "spam", "spam_page"]})
+    finally:
+        prefilter.hyperscan = saved
+    return fast, plain
+
+
+def test_the_english_rules_are_scanned_by_hyperscan():
+    fast, plain = _steps_with_and_without_hyperscan()
+    assert [p.lang for p in fast[0]._packs if p._contains._fast] == ["en"]
+    assert fast[1]._lexicons[-1].finder._fast and fast[2]._packs["en"]._topics._fast
+    assert not any(p._contains._fast for p in plain[0]._packs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(PAGE_LINES), max_size=14))
+def test_steps_cut_the_same_with_and_without_hyperscan(lines):
+    from malgeum import Document
+
+    fast, plain = _steps_with_and_without_hyperscan()
+    text = "\n".join(lines)
+    a, b = Document("x", text), Document("x", text)
+    for fs, ps in zip(fast, plain, strict=True):
+        fs.process(a)
+        ps.process(b)
+    assert (a.text, [e.to_dict() for e in a.edits], a.scores) == (b.text, [e.to_dict() for e in b.edits], b.scores)

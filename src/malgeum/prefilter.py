@@ -127,19 +127,26 @@ def _relax(op: object, av: object, ic: bool, dotall: bool) -> str:
 
 
 def relaxed(rx: re.Pattern[str]) -> list[str] | None:
+    """Hyperscan patterns that match, together, wherever `rx` matches (see `_relaxed`)."""
+    if P is None or rx.flags & re.LOCALE or isinstance(rx.pattern, bytes):
+        return None
+    found = _relaxed(rx.pattern, rx.flags)
+    return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _relaxed(pattern: str, flags: int) -> tuple[str, ...] | None:
     """Hyperscan patterns that match, together, wherever `rx` matches (and maybe elsewhere): one per alternative
     of a pattern that is an alternation (Hyperscan bounds a pattern's length, not their number). None when there
     are none, or when `rx` can match the empty string (an empty match needs no candidate to start from)."""
-    if P is None or rx.flags & re.LOCALE or isinstance(rx.pattern, bytes):
-        return None
-    tree = P.parse(rx.pattern, rx.flags)
+    tree = P.parse(pattern, flags)
     if tree.getwidth()[0] == 0:
         return None
     ic, dotall = bool(tree.state.flags & C.SRE_FLAG_IGNORECASE), bool(tree.state.flags & C.SRE_FLAG_DOTALL)
     try:
         if len(tree.data) == 1 and tree.data[0][0] is C.BRANCH:
-            return [_relax_seq(alt.data, ic, dotall) for alt in tree.data[0][1][1]]
-        return [_relax_seq(tree.data, ic, dotall)]
+            return tuple(_relax_seq(alt.data, ic, dotall) for alt in tree.data[0][1][1])
+        return (_relax_seq(tree.data, ic, dotall),)
     except _CannotRelax:
         return None
 
@@ -158,21 +165,9 @@ class Scanner:
             for i, rx in enumerate(self.patterns)
             if (r := relaxed(rx)) is not None and sum(map(len, r)) <= MAX_RELAXED_CHARS
         ]
-        if not found:
-            return
-        expressions = [e.encode() for _, r in found for e in r]
-        try:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=expressions,
-                ids=[i for i, r in found for _ in r],
-                elements=len(expressions),
-                flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST,
-            )
-        except hyperscan.error:  # a pattern too large for Hyperscan: re alone
-            return
-        self._db = db
-        self._fast = [i for i, _ in found]
+        if found:
+            self._db = _database(tuple((i, tuple(r)) for i, r in found))
+            self._fast = [i for i, _ in found] if self._db is not None else []
 
     def __reduce__(self) -> tuple[type[Scanner], tuple[list[re.Pattern[str]]]]:
         return Scanner, (self.patterns,)  # a step may be pickled (a pool, Ray); Hyperscan's database is rebuilt
@@ -199,6 +194,24 @@ class Scanner:
                 found = [(int(to_char[s]), int(to_char[e])) for s, e in found]
             out[i] = _confirm(self.patterns[i], text, found)
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _database(found: tuple[tuple[int, tuple[str, ...]], ...]) -> object | None:
+    """The Hyperscan database of relaxed patterns (by pattern number), or None when Hyperscan cannot compile them
+    (too large): built once per process, however many times a recipe is built."""
+    expressions = [e.encode() for _, r in found for e in r]
+    try:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(
+            expressions=expressions,
+            ids=[i for i, r in found for _ in r],
+            elements=len(expressions),
+            flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST,
+        )
+    except hyperscan.error:
+        return None
+    return db
 
 
 def _char_offsets(data: bytes) -> np.ndarray:

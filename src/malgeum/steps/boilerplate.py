@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 try:
@@ -16,6 +16,7 @@ except ImportError:  # Python 3.10
 from malgeum import langpacks
 from malgeum.document import Cut, Document
 from malgeum.lines import non_overlapping, whole_line
+from malgeum.prefilter import Scanner
 from malgeum.scripts import LineScripts
 from malgeum.step import Step
 
@@ -43,6 +44,15 @@ class _Pack:
     heading: re.Pattern[str] | None
     contains: re.Pattern[str] | None
     suffix_reach: int | None  # the most characters a suffix match spans (None: unbounded)
+
+    def __post_init__(self) -> None:
+        # the contains rules are found by Hyperscan and confirmed by re (malgeum.prefilter); the line, heading and
+        # prefix rules are left to re: Hyperscan finds them too large (and spends a second saying so)
+        self._contains = Scanner([self.contains] if self.contains else [])
+
+    def contained(self, text: str) -> Iterable[re.Match[str]]:
+        """The matches of the contains rules, as `contains.finditer(text)` gives them."""
+        return self._contains.finditer(text)[0] if self.contains else ()
 
 
 class CutBoilerplate(Step):
@@ -178,7 +188,7 @@ class CutBoilerplate(Step):
         # last: a line holding a notice goes whole, unless a prefix or suffix rule has already cut that notice
         # out of a caption (`...있다. 2021.12.26/뉴스1 © News1 홍길동 기자` keeps the caption)
         for p in packs:
-            for m in p.contains.finditer(text) if p.contains else ():
+            for m in p.contained(text):
                 ls, le = _line_around(text, m.start(), m.end())
                 if ls in cut_lines or any(c.start <= m.start() < c.end for c in cuts):
                     continue
