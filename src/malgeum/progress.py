@@ -3,11 +3,13 @@ the run."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any
 
@@ -74,6 +76,22 @@ def wait_holding_ctrl_c(pending: set[Any], timeout: float) -> tuple[set[Any], se
     if pressed:
         raise KeyboardInterrupt
     return done, rest
+
+
+def in_flight(
+    pool: Any, fn: Callable[[Any], Any], items: Iterable[Any], ahead: int, tick: Callable[[], None] | None = None
+) -> Iterator[Any]:
+    """fn(item) for every item on `pool`, with at most `ahead` submitted and unfinished (an item is made when a
+    slot frees: a feed's parts are not all held at once); results as they finish, `tick()` every 0.2 s."""
+    queue = iter(items)
+    pending = {pool.submit(fn, x) for x in itertools.islice(queue, ahead)}
+    while pending:
+        done, pending = wait_holding_ctrl_c(pending, 0.2)
+        for f in done:
+            yield f.result()
+        pending |= {pool.submit(fn, x) for x in itertools.islice(queue, len(done))}
+        if tick is not None:
+            tick()
 
 
 def stop_workers(pool: Any) -> None:

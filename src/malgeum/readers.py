@@ -1,8 +1,8 @@
 """Read input files as shards of records; whatever cannot be read becomes a quarantine entry, never an error.
 
-A shard is a deterministic piece of the input (a byte range of a plain JSONL file, some row groups of a
-Parquet file, a whole compressed or WARC file, or a batch of text or HTML files), so a run can be resumed
-shard by shard and gives the same output whatever the number of workers.
+A shard is a deterministic piece of the input (a byte range of a JSONL file, of its decompressed stream when it
+is compressed, some row groups of a Parquet file, a whole WARC file, or a batch of text or HTML files), so a run
+can be resumed shard by shard and gives the same output whatever the number of workers.
 
 Web pages (WARC responses, .html files, or an HTML field of JSONL/Parquet records) are decoded and their main
 content extracted here, so every step downstream sees text.
@@ -20,7 +20,7 @@ import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -75,6 +75,7 @@ class Shard:
     stop: int = -1  # jsonl: byte offset (exclusive); parquet: row group (exclusive); -1 = to the end
     size: int = 0  # bytes on disk this shard covers (progress)
     first_line: int = 0  # jsonl chunks: complete lines before the chunk's first line
+    fed: Fed | None = field(default=None, repr=False, compare=False)  # a compressed part's lines (malgeum.feed)
 
     @property
     def name(self) -> str:
@@ -82,6 +83,16 @@ class Shard:
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "files": self.rels, "start": self.start, "stop": self.stop}
+
+
+@dataclass
+class Fed:
+    """The lines of a part of a compressed file, decompressed by the run's driver (`malgeum.feed`)."""
+
+    data: bytes
+    start: int  # offset of data's first byte in the decompressed stream
+    first_line: int  # lines before it
+    error: str | None = None  # how the stream broke after data, where it broke in this part
 
 
 @dataclass
@@ -118,7 +129,7 @@ class Bad:
         return rec
 
 
-def _compression(path: str) -> str | None:
+def compression_of(path: str) -> str | None:
     """The compression a file's name says (a suffix of COMPRESSIONS in any case), or None."""
     name = path.lower()
     return next((c for c in COMPRESSIONS if name.endswith(c)), None)
@@ -126,7 +137,7 @@ def _compression(path: str) -> str | None:
 
 def _kind(name: str) -> str | None:
     name = name.lower()  # a URL's last part is its name too
-    if c := _compression(name):
+    if c := compression_of(name):
         name = name[: -len(c)]
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
@@ -315,7 +326,9 @@ def _names(inputs: list[tuple[list[str], list[tuple[str, ...]]]]) -> list[list[s
     return names
 
 
-def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
+def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES, fed: bool = True) -> list[Shard]:
+    """The shards of `inputs`, in their order. `fed`: the run hands compressed parts their lines (`malgeum.feed`),
+    so a compressed file is cut as finely as a plain one; else into MAX_UNFED_PARTS at most."""
     shards: list[Shard] = []
     pages: dict[str, list[tuple[str, str, int]]] = {"text": [], "html": []}  # small files, many to a shard
 
@@ -336,15 +349,16 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES) -> list[Shard]:
             pages[kind].append((path, rel, size))
             continue
         flush_texts()
-        if kind == "jsonl" and not _compression(path) and size > _chunk_of(size, chunk_bytes):
+        if kind == "jsonl" and not compression_of(path) and size > _chunk_of(size, chunk_bytes):
             for start, stop, first_line in _chunks(path, size, _chunk_of(size, chunk_bytes)):
                 add("jsonl", [path], [rel], start, stop, stop - start)
                 shards[-1].first_line = first_line
-        elif kind == "jsonl" and _compression(path):
-            # shards of the decompressed stream (each decompresses from the start and skips to its own range),
-            # so that one compressed file feeds every worker; their number and ranges come from the file alone
+        elif kind == "jsonl" and compression_of(path):
+            # shards of the decompressed stream, so that one compressed file feeds every worker: the driver
+            # decompresses it once and hands each part its lines (malgeum.feed), or, unfed, each part decompresses
+            # from the start; their number and ranges come from the file alone
             whole = _decompressed_size(path, size, chunk_bytes)
-            k = _compressed_parts(whole, chunk_bytes)
+            k = _compressed_parts(whole, chunk_bytes, fed)
             part = -(-whole // k)
             for i in range(k):
                 add("jsonl", [path], [rel], i * part, -1 if i == k - 1 else (i + 1) * part, size // k)
@@ -375,11 +389,16 @@ def _chunk_of(size: int, chunk_bytes: int) -> int:
 
 COMPRESSION_GUESS = 3  # decompressed bytes per compressed byte assumed when a compressed file is split
 MAX_RATIO = 20  # decompressed bytes per compressed byte that JSONL text exceeds only when it repeats itself
-MAX_COMPRESSED_PARTS = 8  # each part decompresses what comes before it: more would cost more than it gains
+# a size a file's format gives is believed up to this ratio: a cut gzip file's last four bytes are not its size,
+# and would plan a few kilobytes as gigabytes (thousands of empty parts)
+MAX_SAID_RATIO = 200
+MAX_UNFED_PARTS = 8  # unfed, each part decompresses what comes before it: more would cost more than it gains
 
 
-def _compressed_parts(whole: int, chunk_bytes: int) -> int:
-    return max(1, min(MAX_COMPRESSED_PARTS, -(-whole // chunk_bytes)))
+def _compressed_parts(whole: int, chunk_bytes: int, fed: bool) -> int:
+    """Parts of a compressed file holding `whole` bytes: as many as a plain file of that size has."""
+    k = max(1, -(-whole // _chunk_of(whole, chunk_bytes)))
+    return k if fed else min(MAX_UNFED_PARTS, k)
 
 
 def _decompressed_size(path: str, size: int, chunk_bytes: int) -> int:
@@ -392,19 +411,20 @@ def _decompressed_size(path: str, size: int, chunk_bytes: int) -> int:
         return guess
     try:
         with storage.open_input(path, buffered=True) as f:
-            if _compression(path) in (".gz", ".gzip") and size >= 18 and size < 1 << 32:
+            if compression_of(path) in (".gz", ".gzip") and size >= 18 and size < 1 << 32:
                 f.seek(size - 4)
                 isize = int.from_bytes(f.read(4), "little")  # of the last member, modulo 4 GiB
-                return isize if isize >= size else guess  # (smaller: not a size the file can hold)
-            if _compression(path) == ".zst":
+                # (smaller: not a size the file can hold; far larger: the end of a cut file, not its size)
+                return isize if size <= isize <= size * MAX_SAID_RATIO else guess
+            if compression_of(path) == ".zst":
                 known = zstandard.frame_content_size(f.read(18))
-                return known if known >= size else guess
+                return known if size <= known <= size * MAX_SAID_RATIO else guess
     except (OSError, ValueError, zstandard.ZstdError):
         pass
     return guess
 
 
-class _Counting(io.RawIOBase):
+class Counting(io.RawIOBase):
     """Counts bytes read from the file on disk (progress for compressed input)."""
 
     def __init__(self, f: BinaryIO) -> None:
@@ -456,10 +476,10 @@ class _Zstd(io.RawIOBase):
         return n
 
 
-def _open_stream(path: str, counter: _Counting) -> BinaryIO:
+def open_stream(path: str, counter: Counting) -> BinaryIO:
     """The file's bytes, decompressed as its name says."""
     raw = io.BufferedReader(counter)
-    compression = _compression(path)
+    compression = compression_of(path)
     if compression in (".gz", ".gzip"):
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if compression == ".bz2":
@@ -475,7 +495,7 @@ def _open_stream(path: str, counter: _Counting) -> BinaryIO:
 def decompressed(path: Path) -> Iterator[BinaryIO]:
     """A local file's bytes, decompressed as its name says (a cut .gz or .zst raises EOFError when read)."""
     with open(path, "rb") as f:
-        yield _open_stream(str(path), _Counting(f))
+        yield open_stream(str(path), Counting(f))
 
 
 def _skip_line(stream: BinaryIO, read: int = 0) -> tuple[int, bool]:
@@ -572,18 +592,22 @@ class ShardReader:
         s = self.shard
         bound = self.fields.max_record_bytes
         limit = bound + 1  # a line of the largest record, and its line break
-        with storage.open_input(path) as raw_file:
-            counter = _Counting(raw_file)  # type: ignore[arg-type]
+        fed = s.fed
+        with nullcontext(io.BytesIO()) if fed is not None else storage.open_input(path) as raw_file:
+            counter = Counting(raw_file)  # type: ignore[arg-type]
             line_no = 0
-            compressed = _compression(path) is not None
-            if s.start > 0 and not compressed:
+            compressed = compression_of(path) is not None
+            stop = s.stop
+            if fed is not None:  # a compressed part's lines, decompressed by the driver
+                stream, pos, line_no, stop = io.BytesIO(fed.data), fed.start, fed.first_line, -1
+            elif s.start > 0 and not compressed:
                 # the shard owns the lines that start inside [start, stop)
                 raw_file.seek(s.start - 1)
                 stream = io.BufferedReader(counter)
                 line_no = s.first_line
                 pos = s.start - 1 + _skip_line(stream)[0]
             else:
-                stream = _open_stream(path, counter)
+                stream = open_stream(path, counter)
                 pos = 0
                 try:  # a part of a compressed file: decompress up to its range, counting lines for their numbers
                     while pos < s.start and (line := stream.readline(SKIP_BYTES)):
@@ -593,7 +617,7 @@ class ShardReader:
                     return  # the file ends before this part: the part that holds the break reports it
             try:
                 while True:
-                    if s.stop >= 0 and pos >= s.stop:
+                    if stop >= 0 and pos >= stop:
                         break
                     line = stream.readline(limit)
                     if not line:
@@ -624,6 +648,9 @@ class ShardReader:
                         yield line_no, Bad(rel, line_no, f"malformed JSON: {e}", body)
                         continue
                     yield line_no, self._document(rec, rel, line_no, body)
+                if fed is not None and fed.error is not None:
+                    why = f"unreadable rest of file after line {line_no}: {fed.error}"
+                    yield line_no + 1, Bad(rel, line_no + 1, why)
             except STREAM_ERRORS as e:
                 yield (
                     line_no + 1,
@@ -701,11 +728,11 @@ class ShardReader:
         """A .txt or .html file's bytes, decompressed as its name says; no more than the bound is read."""
         bound = self.fields.max_record_bytes
         with storage.open_input(path) as raw_file:
-            counter = _Counting(raw_file)  # type: ignore[arg-type]
+            counter = Counting(raw_file)  # type: ignore[arg-type]
             try:
-                data = _open_stream(path, counter).read(bound + 1)  # the JSONL reader's decompression
+                data = open_stream(path, counter).read(bound + 1)  # the JSONL reader's decompression
             except STREAM_ERRORS as e:
-                what = "compressed file" if _compression(path) else "file"
+                what = "compressed file" if compression_of(path) else "file"
                 return Bad(rel, None, f"unreadable {what}: {type(e).__name__}: {e}")
             finally:
                 self.progress += counter.count
@@ -724,7 +751,7 @@ class ShardReader:
         n = 0
         with storage.open_input(path, buffered=True) as f:  # FastWARC seeks: no counting wrapper
             # FastWARC reads gzip itself (faster); other compressions are decompressed here
-            stream = f if _compression(path) in (None, ".gz", ".gzip") else _open_stream(path, _Counting(f))
+            stream = f if compression_of(path) in (None, ".gz", ".gzip") else open_stream(path, Counting(f))
             # FastWARC's own body decoding (auto_decode) ends the whole file at the first body it cannot decode,
             # without an error: bodies are decoded per record instead (html.http_body)
             records = ArchiveIterator(

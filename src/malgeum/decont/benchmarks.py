@@ -41,7 +41,7 @@ def parse_spec(spec: str) -> tuple[str, Path]:
     path = Path(file)
     if not name:
         name = path.name
-        if c := readers._compression(name):
+        if c := readers.compression_of(name):
             name = name[: -len(c)]
         name = name.split(".")[0] or name
     clean = _NAME.sub("_", name).strip("._")

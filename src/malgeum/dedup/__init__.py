@@ -24,6 +24,7 @@ from malgeum.dedup.index import Spill, UnionFind, group_edges
 from malgeum.dedup.resolve import CHUNK, Resolver, add_up, choose_keepers, cluster_sizes, frequent_keys, save_resolution
 from malgeum.dedup.segments import Columns, SegmentWriter, batch_keys, document_batches
 from malgeum.document import Document
+from malgeum.feed import fed
 from malgeum.readers import Fields, Shard, ShardReader, plan, skipped
 from malgeum.writers import COMPRESSIONS, DEFAULT_COMPRESSION, atomic_write_bytes
 
@@ -97,7 +98,7 @@ def run(
     out = Path(out)
     if not owned:
         identity.check_overlap(out, inputs, {"--against": against})
-    shards = plan(inputs)
+    shards = plan(inputs, fed=engine != "ray")  # (Ray's pass reads its shards unfed)
     if owned:
         return _run(shards, out, settings, fields, against, progress, engine, workers, address, compression)
     against_meta = None if against is None else identity.fingerprint(str(Path(against) / "meta.json"))
@@ -194,7 +195,7 @@ def _run(
 
     # pass 1: keys of every document
     bar, done = _bar("keys", size, progress), 0
-    for shard in shards:
+    for shard in fed(shards, fields.max_record_bytes + 1):
         reader = ShardReader(shard, fields)
         for batch in document_batches(reader, settings.batch):
             flush(batch)
@@ -238,7 +239,7 @@ def _run(
     parts = []
     o = first_new
     bar = _bar("writing", size, progress)
-    for shard in shards:
+    for shard in fed(shards, fields.max_record_bytes + 1):
         part = resolver.write_shard(shard, out, fields, o, compression)
         o += part[0]["input_records"] - part[0]["quarantined"]
         parts.append(part)

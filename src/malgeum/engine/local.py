@@ -10,6 +10,7 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,14 @@ import xxhash
 from malgeum import identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard
+from malgeum.feed import fed
 from malgeum.progress import (
     exit_with_parent,
+    in_flight,
     shard_bar,
     start_workers,
     stop_with_run,
     stop_workers,
-    wait_holding_ctrl_c,
 )
 from malgeum.readers import CHUNK_BYTES, Fields, plan
 from malgeum.steps.templates import CutTemplates, load_table, table_bytes
@@ -348,25 +350,29 @@ def _clean_all(
         bar.set_postfix_str(f"{docs:,} docs, {docs / max(bar.format_dict['elapsed'], 1e-9):,.0f} docs/s", refresh=False)
 
     try:
+        shards_fed = fed(todo, settings.fields.max_record_bytes + 1)
         if engine == "ray":
             from malgeum.engine.ray_engine import clean_shards
 
-            clean_shards(todo, settings, workers, address, advance)
+            if todo:
+                clean_shards(shards_fed, settings, workers, address, advance)
         elif pool is None:
-            for s in todo:
+            for s in shards_fed:
                 clean_shard(s, settings, advance)
                 runlog.event("shard %s done", s.name)
         elif todo:
-            pending = {pool.submit(_work, s, settings) for s in todo}
-            while pending:
-                done, pending = wait_holding_ctrl_c(pending, 0.2)
-                for f in done:
-                    runlog.event("shard %s done", f.result())  # a shard that failed as a whole stops the run
+
+            def drain() -> None:
                 while True:
                     try:
                         advance(*q.get_nowait())
                     except queue.Empty:
                         break
+
+            # two shards a worker in flight: one it cleans, one queued for it
+            for name in in_flight(pool, partial(_work, settings=settings), shards_fed, 2 * workers, drain):
+                runlog.event("shard %s done", name)  # a shard that failed as a whole stops the run
+            drain()
     finally:
         bar.close()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from malgeum.cleaning import Settings, clean_shard
@@ -41,7 +41,7 @@ def connect(workers: int | None, address: str | None, progress: bool = False) ->
     ray.data.DataContext.get_current().enable_progress_bars = progress
 
 
-def _in_flight(fn: Callable[..., Any], items: list[Any], workers: int, **kwargs: Any) -> Iterator[Any]:
+def _in_flight(fn: Callable[..., Any], items: Iterable[Any], workers: int, **kwargs: Any) -> Iterator[Any]:
     """fn(item, **kwargs) as Ray tasks, at most `workers` at a time; results as they finish."""
     import ray
 
@@ -61,10 +61,8 @@ def _clean_shard_task(shard: Shard, settings: Settings) -> tuple[int, int]:
 
 
 def clean_shards(
-    todo: list[Shard], settings: Settings, workers: int, address: str | None, advance: Callable[[int, int], None]
+    todo: Iterable[Shard], settings: Settings, workers: int, address: str | None, advance: Callable[[int, int], None]
 ) -> None:
-    if not todo:
-        return
     connect(workers, address)
     for nbytes, ndocs in _in_flight(_clean_shard_task, todo, workers, settings=settings):
         advance(nbytes, ndocs)
@@ -78,7 +76,7 @@ def _count_templates_task(shard: Shard, fields: Fields, url_field: str) -> tuple
 
 
 def count_templates(
-    todo: list[Shard], fields: Fields, url_field: str, workers: int, address: str | None
+    todo: Iterable[Shard], fields: Fields, url_field: str, workers: int, address: str | None
 ) -> Iterator[tuple[str, int, dict[str, bytes]]]:
     """The template step's first pass on the cluster: each task counts one shard and returns its files."""
     connect(workers, address)

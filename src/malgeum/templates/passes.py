@@ -20,7 +20,8 @@ import orjson
 
 from malgeum import recipe as recipes
 from malgeum import spill, storage
-from malgeum.progress import shard_bar
+from malgeum.feed import fed
+from malgeum.progress import in_flight, shard_bar
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.templates.learn import ShardCounter, Thresholds, reduce, shard_done
 from malgeum.writers import atomic_write_bytes
@@ -134,15 +135,16 @@ def _count_all(
     """Count the shards on Ray, on the run's process pool, or here (one worker)."""
     if not todo:
         return
+    shards = fed(todo, fields.max_record_bytes + 1)
     if engine == "ray":
         from malgeum.engine.ray_engine import count_templates
 
-        for name, size, files in count_templates(todo, fields, url_field, workers, address):
+        for name, size, files in count_templates(shards, fields, url_field, workers, address):
             _write(folder, name, files)
             advance(size)
         return
     count_to = partial(
         _count_to, fields=fields, url_field=url_field, folder=str(folder), page_seconds=page_seconds, keep=keep
     )
-    for size in pool.map(count_to, todo) if pool is not None else map(count_to, todo):
+    for size in in_flight(pool, count_to, shards, 2 * workers) if pool is not None else map(count_to, shards):
         advance(size)
