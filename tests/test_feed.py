@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import lzma
 import tempfile
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from malgeum.document import Document
 from malgeum.engine import local
-from malgeum.feed import fed
+from malgeum.feed import BLOCK, fed
 from malgeum.readers import Fields, Shard, ShardReader, plan
 
 STORY = "구름시는 내년부터 새벽 순환버스를 강 건너 동네까지 늘린다고 밝혔다."
@@ -135,3 +136,33 @@ def test_a_run_on_a_compressed_file_gives_the_plain_files_output_whatever_the_wo
             line for f in sorted((tmp_path / name / "kept").glob("part-*")) for line in gzip.open(f).read().splitlines()
         ]
     assert outs["one"] == outs["two"] == outs["plain"]
+
+
+def test_feeding_holds_the_parts_in_flight_not_the_file(tmp_path):
+    data = b"".join(orjson.dumps({"text": f"{STORY} {_noise(i)} {_noise(-i)}"}) + b"\n" for i in range(40_000))
+    path = tmp_path / "in.jsonl.gz"
+    path.write_bytes(gzip.compress(data, compresslevel=1))
+    shards = plan([str(path)], chunk_bytes=64 << 10)
+    assert len(shards) > 100 and len(data) > 8 << 20
+    tracemalloc.start()
+    try:
+        seen = 0
+        for s in fed(shards, Fields().max_record_bytes + 1):
+            seen += len(s.fed.data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seen == len(data)
+    assert all(s.fed is None for s in shards)  # the caller's shards are not given the lines
+    assert peak < 4 * BLOCK, peak  # a block being read and a part: not the 8 MB file
+
+
+def test_parts_that_will_not_be_read_are_passed_over_unfed(tmp_path):
+    data = b"".join(orjson.dumps({"text": f"{STORY} {_noise(i)}"}) + b"\n" for i in range(500))
+    path = tmp_path / "in.jsonl.gz"
+    path.write_bytes(gzip.compress(data))
+    shards = plan([str(path)], chunk_bytes=4000)
+    given_ = list(fed(shards, Fields().max_record_bytes + 1, unread=lambda s: s.index % 2 == 0))
+    assert all((s.fed is None) == (s.index % 2 == 0) for s in given_)
+    odd = [s for s in given_ if s.index % 2]
+    assert _seen(odd) == _seen(_unfed(odd))

@@ -13,7 +13,8 @@ worker decompresses from the start, as it does with no feed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from malgeum import storage
@@ -27,13 +28,14 @@ def is_part(shard: Shard) -> bool:
     return shard.kind == "jsonl" and compression_of(shard.files[0]) is not None and (shard.start, shard.stop) != (0, -1)
 
 
-def fed(shards: Iterable[Shard], limit: int) -> Iterator[Shard]:
+def fed(shards: Iterable[Shard], limit: int, unread: Callable[[Shard], bool] | None = None) -> Iterator[Shard]:
     """The shards in their order, each part of a compressed file with its lines (`Shard.fed`). `limit`: the bytes
-    of the largest record, its line break included, that a part's lines may hold."""
+    of the largest record, its line break included, that a part's lines may hold; `unread(shard)`: the shard will
+    not be read (its pages were kept by an earlier pass), so it is not fed."""
     source: _Source | None = None
     try:
         for s in shards:
-            if is_part(s):
+            if is_part(s) and not (unread is not None and unread(s)):
                 if source is None or not source.reaches(s):
                     if source is not None:
                         source.close()
@@ -42,7 +44,7 @@ def fed(shards: Iterable[Shard], limit: int) -> Iterator[Shard]:
                     except OSError:  # unfed, the part's reader meets what this met, and says so
                         source = None
                 if source is not None:
-                    source.give(s)
+                    s = source.give(s)
             yield s
     finally:
         if source is not None:
@@ -70,14 +72,15 @@ class _Source:
     def reaches(self, s: Shard) -> bool:
         return s.files[0] == self.path and s.start >= self.given_to and self.given_to >= 0
 
-    def give(self, s: Shard) -> None:
+    def give(self, s: Shard) -> Shard:
+        """The part with its lines (a copy: the caller's list of shards does not hold every part's lines)."""
         self.given_to = s.stop
         if self.gave_up:
-            return
+            return s
         # lines that start before the part belong to parts given by an earlier run
         if self._cut(s.start, keep=False) is None:
             self.gave_up = True
-            return
+            return s
         start, first_line = self.base, self.lines
         if s.stop >= 0:
             self.width, cap = max(self.width, s.stop - s.start), None
@@ -86,11 +89,11 @@ class _Source:
         data = self._cut(s.stop, keep=True, cap=cap)
         if data is None:
             self.gave_up = True
-            return
+            return s
         error = None
         if self.error is not None and not self.reported and not self.buf:
             error, self.reported = self.error, True
-        s.fed = Fed(data, start, first_line, error)
+        return replace(s, fed=Fed(data, start, first_line, error))
 
     def _cut(self, stop: int, keep: bool, cap: int | None = None) -> bytes | None:
         """The lines from buf's start that start before `stop` (-1: to the end), taken off buf (None when they

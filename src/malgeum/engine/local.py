@@ -350,7 +350,10 @@ def _clean_all(
         bar.set_postfix_str(f"{docs:,} docs, {docs / max(bar.format_dict['elapsed'], 1e-9):,.0f} docs/s", refresh=False)
 
     try:
-        shards_fed = fed(todo, settings.fields.max_record_bytes + 1)
+        kept = Path(settings.read_from) if settings.read_from else None  # pages the template pass kept
+        shards_fed = fed(
+            todo, settings.fields.max_record_bytes + 1, kept and (lambda s: spill.path(kept, s.name).exists())
+        )
         if engine == "ray":
             from malgeum.engine.ray_engine import clean_shards
 
