@@ -225,3 +225,21 @@ def test_a_worker_compiles_the_recipe_ahead_so_its_cleaning_pass_compiles_nothin
 
 def test_compiling_ahead_leaves_a_bad_recipe_to_the_run():
     local.compile_ahead({"steps": ["no_such_step"]})  # no error here: the run reports it
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_ray_reads_the_parts_of_a_compressed_file_the_driver_decompressed(source, tmp_path):
+    pytest.importorskip("ray")
+    import gzip
+
+    packed = tmp_path / "in.jsonl.gz"
+    packed.write_bytes(gzip.compress(b"".join((source / f"p{k}.jsonl").read_bytes() for k in range(4))))
+    one = local.run([str(packed)], tmp_path / "one", workers=1, progress=False)
+    ray_run = local.run([str(packed)], tmp_path / "ray", workers=2, progress=False, engine="ray", chunk_bytes=20_000)
+    assert ray_run["shards"] > one["shards"] and ray_run["balanced"] and ray_run["quarantined"] == 4
+
+    def lines(out: Path) -> list[bytes]:
+        return [line for data in _outputs(out).values() for line in data.splitlines()]
+
+    assert sorted(lines(tmp_path / "ray")) == sorted(lines(tmp_path / "one"))
