@@ -83,7 +83,7 @@ def test_parts_fed_from_one_decompression_read_as_parts_decompressing_from_the_s
         # a resumed run asks for some parts only
         todo = [s for i, s in enumerate(shards) if i >= len(resumed) or resumed[i]]
         expected = _seen(_unfed(todo))
-        assert _seen(list(fed(_unfed(todo), Fields().max_record_bytes + 1))) == expected
+        assert _seen(list(fed(_unfed(todo), Fields()))) == expected
         if cut is None and todo == shards:  # every line once
             assert len(expected) == sum(1 for line in data.splitlines() if line.strip())
 
@@ -96,7 +96,7 @@ def test_a_line_too_long_to_hold_leaves_its_part_and_the_next_unfed_and_reads_th
     path.write_bytes(gzip.compress(data))
     fields = Fields(max_record_bytes=4000)
     shards = plan([str(path)], chunk_bytes=1000)
-    given_ = list(fed(_unfed(shards), fields.max_record_bytes + 1))
+    given_ = list(fed(_unfed(shards), fields))
     at = data.index(lines[120])
     holder = next(i for i, s in enumerate(shards) if s.start <= at and (at < s.stop or s.stop < 0))
     assert 0 < holder < len(shards) - 1
@@ -114,7 +114,7 @@ def test_fed_parts_are_read_without_opening_the_file(tmp_path):
     path.write_bytes(zstandard.ZstdCompressor().compress(data))
     shards = plan([str(path)], chunk_bytes=4000)
     assert len(shards) > 5
-    given_ = list(fed(shards, Fields().max_record_bytes + 1))
+    given_ = list(fed(shards, Fields()))
     path.unlink()  # what a worker reads is in the shard it was given
     texts = [item.text for s in given_ for _, item in ShardReader(s)]
     assert texts == [f"{STORY} {_noise(i)}" for i in range(500)]
@@ -147,7 +147,7 @@ def test_feeding_holds_the_parts_in_flight_not_the_file(tmp_path):
     tracemalloc.start()
     try:
         seen = 0
-        for s in fed(shards, Fields().max_record_bytes + 1):
+        for s in fed(shards, Fields()):
             seen += len(s.fed.data)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -162,7 +162,7 @@ def test_parts_that_will_not_be_read_are_passed_over_unfed(tmp_path):
     path = tmp_path / "in.jsonl.gz"
     path.write_bytes(gzip.compress(data))
     shards = plan([str(path)], chunk_bytes=4000)
-    given_ = list(fed(shards, Fields().max_record_bytes + 1, unread=lambda s: s.index % 2 == 0))
+    given_ = list(fed(shards, Fields(), unread=lambda s: s.index % 2 == 0))
     assert all((s.fed is None) == (s.index % 2 == 0) for s in given_)
     odd = [s for s in given_ if s.index % 2]
     assert _seen(odd) == _seen(_unfed(odd))

@@ -89,6 +89,14 @@ def clean_shard(
         return _clean_shard(shard, settings, out, progress, report_every)
 
 
+def replayed(shard: Shard, settings: Settings) -> Path | None:
+    """The pages the template pass kept of `shard`, which the cleaning pass reads instead of its input; or None."""
+    if not settings.read_from:
+        return None
+    kept = spill.path(Path(settings.read_from), shard.name)
+    return kept if kept.exists() else None
+
+
 def _clean_shard(
     shard: Shard, settings: Settings, out: Path, progress: Progress | None, report_every: float
 ) -> dict[str, Any]:
@@ -96,12 +104,10 @@ def _clean_shard(
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
     writer = ShardWriter(out, shard.name, settings.fmt, settings.compression)
-    kept = spill.path(Path(settings.read_from), shard.name) if settings.read_from else None
-    reader: ShardReader | spill.Replay
-    if kept is not None and kept.exists():
-        reader = spill.Replay(kept)
-    else:
-        reader = ShardReader(shard, settings.fields, settings.budget)
+    kept = replayed(shard, settings)
+    reader: ShardReader | spill.Replay = (
+        spill.Replay(kept) if kept is not None else ShardReader(shard, settings.fields, settings.budget)
+    )
     counts = dict.fromkeys(output.COUNTS, 0)
     drop_reasons: dict[str, int] = {}
     quarantine_reasons: dict[str, int] = {}

@@ -6,7 +6,7 @@ decompressing everything before it, so a run's driver decompresses each file onc
 its lines as bytes (`Shard.fed`); memory holds the parts in flight, not the file. The lines, their numbers and a
 broken stream's error are exactly those a worker decompressing from the start would read.
 
-A part whose lines cannot be held (a line of the part's last record runs past `limit` bytes, or an open-ended last
+A part whose lines cannot be held (the part's last record runs past the largest a record may be, or an open-ended last
 part holds far more than the file's size said) is handed without them, as is every later part of its file: the
 worker decompresses from the start, as it does with no feed.
 """
@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import BinaryIO
 
 from malgeum import storage
-from malgeum.readers import CHUNK_BYTES, STREAM_ERRORS, Counting, Fed, Shard, compression_of, open_stream
+from malgeum.readers import CHUNK_BYTES, STREAM_ERRORS, Counting, Fed, Fields, Shard, compression_of, open_stream
 
 BLOCK = 1 << 20  # decompressed bytes asked for at a time
 
@@ -28,10 +28,11 @@ def is_part(shard: Shard) -> bool:
     return shard.kind == "jsonl" and compression_of(shard.files[0]) is not None and (shard.start, shard.stop) != (0, -1)
 
 
-def fed(shards: Iterable[Shard], limit: int, unread: Callable[[Shard], bool] | None = None) -> Iterator[Shard]:
-    """The shards in their order, each part of a compressed file with its lines (`Shard.fed`). `limit`: the bytes
-    of the largest record, its line break included, that a part's lines may hold; `unread(shard)`: the shard will
-    not be read (its pages were kept by an earlier pass), so it is not fed."""
+def fed(shards: Iterable[Shard], fields: Fields, unread: Callable[[Shard], bool] | None = None) -> Iterator[Shard]:
+    """The shards in their order, each part of a compressed file with its lines (`Shard.fed`); a part's lines hold
+    records of `fields.max_record_bytes` at most. `unread(shard)`: the shard will not be read (its pages were kept
+    by an earlier pass), so it is not fed."""
+    limit = fields.max_record_bytes + 1  # a line of the largest record, and its line break
     source: _Source | None = None
     try:
         for s in shards:

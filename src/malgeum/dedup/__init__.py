@@ -195,7 +195,7 @@ def _run(
 
     # pass 1: keys of every document
     bar, done = _bar("keys", size, progress), 0
-    for shard in fed(shards, fields.max_record_bytes + 1):
+    for shard in fed(shards, fields):
         reader = ShardReader(shard, fields)
         for batch in document_batches(reader, settings.batch):
             flush(batch)
@@ -239,7 +239,7 @@ def _run(
     parts = []
     o = first_new
     bar = _bar("writing", size, progress)
-    for shard in fed(shards, fields.max_record_bytes + 1):
+    for shard in fed(shards, fields):
         part = resolver.write_shard(shard, out, fields, o, compression)
         o += part[0]["input_records"] - part[0]["quarantined"]
         parts.append(part)

@@ -19,7 +19,7 @@ import xxhash
 
 from malgeum import identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
-from malgeum.cleaning import Settings, clean_shard
+from malgeum.cleaning import Settings, clean_shard, replayed
 from malgeum.feed import fed
 from malgeum.progress import (
     exit_with_parent,
@@ -350,10 +350,8 @@ def _clean_all(
         bar.set_postfix_str(f"{docs:,} docs, {docs / max(bar.format_dict['elapsed'], 1e-9):,.0f} docs/s", refresh=False)
 
     try:
-        kept = Path(settings.read_from) if settings.read_from else None  # pages the template pass kept
-        shards_fed = fed(
-            todo, settings.fields.max_record_bytes + 1, kept and (lambda s: spill.path(kept, s.name).exists())
-        )
+        # a shard replayed from the pages the template pass kept is not read again: not fed
+        shards_fed = fed(todo, settings.fields, lambda s: replayed(s, settings) is not None)
         if engine == "ray":
             from malgeum.engine.ray_engine import clean_shards
 

@@ -135,7 +135,7 @@ def _count_all(
     """Count the shards on Ray, on the run's process pool, or here (one worker)."""
     if not todo:
         return
-    shards = fed(todo, fields.max_record_bytes + 1)
+    shards = fed(todo, fields)
     if engine == "ray":
         from malgeum.engine.ray_engine import count_templates
 
