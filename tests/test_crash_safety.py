@@ -67,6 +67,20 @@ def _processes_with(tag: str) -> list[int]:
     return found
 
 
+def _workers_of(run: int, tag: str) -> list[int]:
+    """The worker processes of the run `run`: forked by its fork server (the server's children), or spawned."""
+    found = []
+    for pid in _processes_with(tag):
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            spawned = b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+        if spawned or (parent not in (run, 1) and pid != run):
+            found.append(pid)
+    return found
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 def test_the_workers_of_a_killed_run_exit(tmp_path):
     """SIGKILL of the run must not leave its worker processes waiting forever for work."""
@@ -76,9 +90,9 @@ def test_the_workers_of_a_killed_run_exit(tmp_path):
     cmd = [sys.executable, "-m", "malgeum.cli", "clean", str(src), "-o", str(tmp_path / "out"), "--workers", "2", "-q"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    while len(_processes_with(tag)) < 3 and time.time() < deadline:  # the run and its two workers
+    while len(_workers_of(proc.pid, tag)) < 2 and time.time() < deadline:
         time.sleep(0.05)
-    assert len(_processes_with(tag)) >= 3
+    assert len(_workers_of(proc.pid, tag)) == 2
     proc.kill()
     proc.wait()
     deadline = time.time() + 10

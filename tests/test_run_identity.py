@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from test_crash_safety import _processes_with
+from test_crash_safety import _workers_of
 from test_run import _output_bytes, _synth, records, write_jsonl
 
 from malgeum import writers
@@ -249,7 +249,7 @@ def test_a_killed_worker_ends_the_run_with_exit_4_and_the_resume_hint(tmp_path):
     deadline = time.time() + 60
     workers: list[int] = []
     while not workers and time.time() < deadline and proc.poll() is None:
-        workers = [p for p in _processes_with(tag) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        workers = _workers_of(proc.pid, tag)
         time.sleep(0.05)
     assert workers, "no worker seen"
     os.kill(workers[0], 9)  # as the OOM killer would

@@ -47,18 +47,23 @@ def stop_with_run() -> None:
     signal.signal(signal.SIGTERM, _stop)
 
 
-def start_workers(pool: Any, n: int) -> None:
-    """Start a pool's `n` workers now, with SIGINT ignored: a process started so ignores it from its first
-    instruction (Python installs no KeyboardInterrupt handler then), so Ctrl-C while the workers import
-    prints no traceback either."""
+def start_workers(pool: Any, n: int, forked: bool = False) -> None:
+    """Start a pool's `n` workers now. Spawned, they start with SIGINT ignored: a process started so ignores it
+    from its first instruction (Python installs no KeyboardInterrupt handler then), so Ctrl-C while the workers
+    import prints no traceback either. Forked from the fork server (which ignores SIGINT, and so do they), they are
+    started once the server is ready, which may take a second: a Ctrl-C meanwhile is raised once they are, so that
+    the run stops them (interrupted halfway, a worker would find the run's queue gone, and say so)."""
     if threading.current_thread() is not threading.main_thread():
         return  # (signal handlers belong to the main thread; workers then start as they are needed)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, (lambda *_: pressed.append(1)) if forked else signal.SIG_IGN)
     try:
         for _ in range(n):
             pool.submit(os.getpid)  # each submission with no idle worker starts one
     finally:
         signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def wait_holding_ctrl_c(pending: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
@@ -106,12 +111,26 @@ def stop_workers(pool: Any) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def exit_with_parent(parent: int) -> None:
+def exit_with_parent(run: int) -> None:
     """Make this worker exit when its run is killed (SIGKILL, out of memory) instead of waiting forever for work:
     its siblings hold the task queue's other end open, so it never sees the end of it. A shard it was writing is
-    left unfinished, and its lock is released, for the rerun to redo. The run's pid comes from the run itself:
-    killed while this worker was still starting, getppid() here would already name the process that adopted it."""
+    left unfinished, and its lock is released, for the rerun to redo. The worker's parent is the run or the fork
+    server the run started, which ends with it; the run's pid comes from the run itself: killed while this worker
+    was still starting, getppid() here would already name the process that adopted it."""
+    parent = os.getppid()
+    if parent != run and not _alive(run):
+        os._exit(1)
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # (another user's: the pid was taken again)
+        return False
+    return True
 
 
 def _watch(parent: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import queue
 import shutil
@@ -20,6 +19,7 @@ import xxhash
 from malgeum import identity, outlock, output, readers, runlog, spill, storage
 from malgeum import recipe as recipes
 from malgeum.cleaning import Settings, clean_shard, replayed
+from malgeum.engine import forkserver
 from malgeum.feed import fed
 from malgeum.progress import (
     exit_with_parent,
@@ -38,9 +38,13 @@ from malgeum.writers import COMPRESSIONS, atomic_write_bytes, default_compressio
 _progress_queue: Any = None
 
 
-def _init_worker(q: Any, parent: int, recipe: dict[str, Any] | None = None) -> None:
+def _init_worker(
+    q: Any, parent: int, recipe: dict[str, Any] | None = None, environ: dict[str, str] | None = None, cwd: str = "."
+) -> None:
     global _progress_queue
     _progress_queue = q
+    if environ is not None:
+        forkserver.adopt(environ, cwd)
     if recipe is not None:  # (before SIGTERM stops a worker cleanly: until then it just ends it, as in its imports)
         compile_ahead(recipe)
     stop_with_run()
@@ -274,6 +278,8 @@ def _run(
         early = _Workers.start(workers, recipe)
     pool, q = (early.pool, early.queue) if early is not None else (None, None)
     try:
+        if early is not None:
+            early.ready()
         templates_summary = None
         if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
             where, templates_summary = learn_templates(
@@ -310,20 +316,31 @@ def _worker_count(workers: int | None, shards: list[Any]) -> int:
 
 
 class _Workers:
-    """The run's process pool (spawned: no thread or lock of this process is copied into a worker) and the queue
-    its workers report progress on."""
+    """The run's process pool (forked from a fork server, else spawned: no thread or lock of this process is
+    copied into a worker) and the queue its workers report progress on."""
 
     def __init__(self, n: int, recipe: dict[str, Any]) -> None:
-        ctx = mp.get_context("spawn")
+        ctx = forkserver.context()
         self.queue = ctx.Queue()
-        args = (self.queue, os.getpid(), recipe)
+        args = (self.queue, os.getpid(), recipe, dict(os.environ), os.getcwd())
         self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=args)
-        start_workers(self.pool, n)
+        self.n = n
+        self.forked = ctx.get_start_method() == "forkserver"
+        if self.forked:  # the server imports and builds the recipe while this process checks it: no worker waits
+            forkserver.launch(recipe)
+        else:
+            start_workers(self.pool, n)
 
     @classmethod
     def start(cls, n: int, recipe: dict[str, Any]) -> _Workers | None:
-        """A pool of `n` workers for `recipe`, started now; None for one worker (the run works in this process)."""
+        """A pool of `n` workers for `recipe`, starting now; None for one worker (the run works in this process)."""
         return cls(n, recipe) if n > 1 else None
+
+    def ready(self) -> None:
+        """Fork the workers, once the server is ready (spawned workers are started already)."""
+        if self.forked:
+            start_workers(self.pool, self.n, forked=True)
+            self.forked = False
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

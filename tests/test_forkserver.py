@@ -1,0 +1,69 @@
+"""The local pool's workers come from a fork server that has built the run's recipe, and behave as spawned ones."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from malgeum import recipe as recipes
+from malgeum.engine import forkserver, local
+
+pytestmark = pytest.mark.skipif("forkserver" not in mp.get_all_start_methods(), reason="no fork server here")
+
+
+def _ask(workers: local._Workers, fn, *args):
+    workers.ready()
+    return {workers.pool.submit(fn, *args).result(timeout=60) for _ in range(8)}
+
+
+def test_workers_of_a_later_pool_take_the_runs_environment_and_folder(tmp_path, monkeypatch):
+    """The server is started by a process's first pool; a later run of the same process (a notebook, a test
+    session) changes its environment or folder, and its workers must see the change, as spawned ones would."""
+    first = local._Workers(2, recipes.load())
+    try:
+        assert first.pool._mp_context.get_start_method() == "forkserver"
+        assert _ask(first, os.getpid) and _ask(first, os.getenv, "MALGEUM_TEST_SETTING") == {None}
+    finally:
+        first.close()
+    monkeypatch.setenv("MALGEUM_TEST_SETTING", "second run")
+    monkeypatch.chdir(tmp_path)
+    second = local._Workers(2, recipes.load())
+    try:
+        assert _ask(second, os.getenv, "MALGEUM_TEST_SETTING") == {"second run"}
+        assert _ask(second, os.getcwd) == {str(tmp_path)}
+        assert _ask(second, os.getenv, forkserver.RECIPE) == {None}  # the server's recipe is not the workers'
+    finally:
+        second.close()
+
+
+def test_the_server_builds_the_recipe_it_was_started_for(monkeypatch):
+    built = []
+    monkeypatch.setattr(local, "compile_ahead", built.append)
+    recipe = recipes.load()
+    monkeypatch.setenv(forkserver.RECIPE, orjson.dumps(recipe).decode())
+    forkserver._warm()
+    assert built == [recipe] and forkserver.RECIPE not in os.environ
+    forkserver._warm()  # started by no run: nothing to build
+    assert built == [recipe]
+
+
+def test_the_recipe_is_named_to_the_server_only_while_it_starts():
+    forkserver.launch(recipes.load())
+    assert forkserver.RECIPE not in os.environ
+
+
+def test_a_worker_whose_run_died_before_it_started_exits(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    code = f"from malgeum.progress import exit_with_parent; exit_with_parent({gone.pid}); print('working')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "working" not in done.stdout
+    # a run alive that is not the worker's parent: the worker was forked by the run's fork server
+    code = f"from malgeum.progress import exit_with_parent; exit_with_parent({os.getppid()}); print('working')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "working" in done.stdout
