@@ -6,6 +6,8 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -67,3 +69,20 @@ def test_a_worker_whose_run_died_before_it_started_exits(tmp_path):
     code = f"from malgeum.progress import exit_with_parent; exit_with_parent({os.getppid()}); print('working')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "working" in done.stdout
+
+
+def test_a_run_killed_and_not_yet_reaped_counts_as_gone():
+    from malgeum.progress import _alive
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert _alive(child.pid)
+        child.kill()
+        for _ in range(200):  # a zombie until waited for
+            if Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        assert not _alive(child.pid)
+    finally:
+        child.wait()
+    assert not _alive(child.pid)

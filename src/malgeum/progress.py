@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -114,26 +115,30 @@ def stop_workers(pool: Any) -> None:
 def exit_with_parent(run: int) -> None:
     """Make this worker exit when its run is killed (SIGKILL, out of memory) instead of waiting forever for work:
     its siblings hold the task queue's other end open, so it never sees the end of it. A shard it was writing is
-    left unfinished, and its lock is released, for the rerun to redo. The worker's parent is the run or the fork
-    server the run started, which ends with it; the run's pid comes from the run itself: killed while this worker
-    was still starting, getppid() here would already name the process that adopted it."""
+    left unfinished, and its lock is released, for the rerun to redo. The run's pid comes from the run itself:
+    killed while this worker was still starting, getppid() here would already name the process that adopted it.
+    A worker forked by the run's fork server watches the run itself: the server outlives the run as long as any
+    worker it forked is alive."""
     parent = os.getppid()
-    if parent != run and not _alive(run):
+    if not _alive(run):
         os._exit(1)
-    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch, args=(run, parent), daemon=True).start()
+
+
+def _watch(run: int, parent: int) -> None:
+    while os.getppid() == parent and (parent == run or _alive(run)):
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed and not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):  # (another user's: the pid was taken again)
         return False
-    except PermissionError:  # (another user's: the pid was taken again)
-        return False
-    return True
-
-
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc: the signal said enough
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
