@@ -3,6 +3,7 @@ the run."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -48,6 +49,23 @@ def stop_with_run() -> None:
     signal.signal(signal.SIGTERM, _stop)
 
 
+@contextlib.contextmanager
+def ctrl_c(held: bool) -> Iterator[None]:
+    """Within: Ctrl-C ignored, or `held` and raised as KeyboardInterrupt once the block is done. Off the main
+    thread nothing changes (signal handlers belong to it, and no Ctrl-C is raised elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, (lambda *_: pressed.append(1)) if held else signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+
+
 def start_workers(pool: Any, n: int, forked: bool = False) -> None:
     """Start a pool's `n` workers now. Spawned, they start with SIGINT ignored: a process started so ignores it
     from its first instruction (Python installs no KeyboardInterrupt handler then), so Ctrl-C while the workers
@@ -55,33 +73,18 @@ def start_workers(pool: Any, n: int, forked: bool = False) -> None:
     started once the server is ready, which may take a second: a Ctrl-C meanwhile is raised once they are, so that
     the run stops them (interrupted halfway, a worker would find the run's queue gone, and say so)."""
     if threading.current_thread() is not threading.main_thread():
-        return  # (signal handlers belong to the main thread; workers then start as they are needed)
-    pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, (lambda *_: pressed.append(1)) if forked else signal.SIG_IGN)
-    try:
+        return  # (workers then start as they are needed)
+    with ctrl_c(held=forked):
         for _ in range(n):
             pool.submit(os.getpid)  # each submission with no idle worker starts one
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
 
 
 def wait_holding_ctrl_c(pending: set[Any], timeout: float) -> tuple[set[Any], set[Any]]:
     """`concurrent.futures.wait(pending, timeout, FIRST_COMPLETED)`, with a Ctrl-C that comes meanwhile raised
     when it returns: raised inside it, while it holds its futures' locks, it would leave them held, and the pool's
     shutdown would then wait for them forever (seen: a run that never ended after Ctrl-C)."""
-    if threading.current_thread() is not threading.main_thread():
-        return wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)  # (no Ctrl-C is raised there)
-    pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(1))
-    try:
-        done, rest = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
-    return done, rest
+    with ctrl_c(held=True):
+        return wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
 
 
 def in_flight(

@@ -5,7 +5,7 @@ A spawned worker imports malgeum (a second) and compiles the recipe's regexes (a
 very cores the run needs, and a run's driver compiles them too, to check the recipe: three times on two cores.
 A worker forked from the server inherits both, and its own build of the recipe finds every regex in `re`'s
 cache. The server is multiprocessing's: started by the run's first pool (it lives as long as the run's process
-and serves its later pools), forked from before it holds any lock or thread of the run, and so as safe as a
+and serves its later pools), forked from before it holds any lock or Python thread of the run, and so as safe as a
 spawned process where `fork` from the run would not be. What a fork would inherit from the server rather than
 from the run, its environment and working directory as the server started, the worker takes from the run
 (`adopt`), as a spawned worker has them.
@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import signal
-import threading
 from multiprocessing.context import BaseContext
 from typing import Any
 
 import orjson
+
+from malgeum.progress import ctrl_c
 
 RECIPE = "MALGEUM_FORKSERVER_RECIPE"  # the recipe a fork server starting now builds (read by this module's import)
 
@@ -44,22 +44,18 @@ def launch(recipe: dict[str, Any]) -> None:
     server ignores Ctrl-C from its first instruction, and so do the workers it forks: the run decides."""
     from multiprocessing import forkserver
 
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     os.environ[RECIPE] = orjson.dumps(recipe).decode()
     try:
-        forkserver.ensure_running()
+        with ctrl_c(held=False):
+            forkserver.ensure_running()
     finally:
         os.environ.pop(RECIPE, None)
-        if main:
-            signal.signal(signal.SIGINT, previous)
 
 
 def adopt(environ: dict[str, str], cwd: str) -> None:
     """Take the run's environment and working directory, as they were when it started this worker."""
-    if dict(os.environ) != environ:
-        os.environ.clear()
-        os.environ.update(environ)
+    os.environ.clear()
+    os.environ.update(environ)
     with contextlib.suppress(OSError):  # (a folder since removed: a spawned worker would start there, as a fork does)
         os.chdir(cwd)
 

@@ -325,8 +325,8 @@ class _Workers:
         args = (self.queue, os.getpid(), recipe, dict(os.environ), os.getcwd())
         self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=args)
         self.n = n
-        self.forked = ctx.get_start_method() == "forkserver"
-        if self.forked:  # the server imports and builds the recipe while this process checks it: no worker waits
+        self.to_fork = ctx.get_start_method() == "forkserver"
+        if self.to_fork:  # the server imports and builds the recipe while this process checks it: no worker waits
             forkserver.launch(recipe)
         else:
             start_workers(self.pool, n)
@@ -338,9 +338,9 @@ class _Workers:
 
     def ready(self) -> None:
         """Fork the workers, once the server is ready (spawned workers are started already)."""
-        if self.forked:
+        if self.to_fork:
             start_workers(self.pool, self.n, forked=True)
-            self.forked = False
+            self.to_fork = False
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
