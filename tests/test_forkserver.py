@@ -86,3 +86,38 @@ def test_a_run_killed_and_not_yet_reaped_counts_as_gone():
     finally:
         child.wait()
     assert not _alive(child.pid)
+
+
+def test_a_recipe_too_large_for_the_environment_is_not_handed_to_the_server(monkeypatch):
+    """Linux caps one environment string (128 KiB): the server's exec would fail. Workers then compile the
+    recipe themselves; the server starts with one BLAS thread, and the run's environment is as it was."""
+    from multiprocessing import forkserver as mp_forkserver
+
+    seen: list[dict[str, str]] = []
+    monkeypatch.setattr(mp_forkserver, "ensure_running", lambda: seen.append(dict(os.environ)))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's own setting is the user's
+    before = dict(os.environ)
+    large = {"steps": [{"templates": {"keep": ["a line the site repeats"] * 10_000}}]}
+    forkserver.launch(large)
+    forkserver.launch(recipes.load())
+    assert [forkserver.RECIPE in env for env in seen] == [False, True]
+    assert all(env["OPENBLAS_NUM_THREADS"] == "1" and env["OMP_NUM_THREADS"] == "3" for env in seen)
+    assert dict(os.environ) == before
+
+
+def test_workers_are_spawned_when_the_fork_server_fails(monkeypatch):
+    real = local.start_workers
+
+    def failing(pool, n, forked=False):
+        if forked:
+            raise BrokenPipeError(32, "Broken pipe")
+        real(pool, n, forked)
+
+    monkeypatch.setattr(local, "start_workers", failing)
+    workers = local._Workers(2, recipes.load())
+    try:
+        assert _ask(workers, os.getpid)
+        assert workers.pool._mp_context.get_start_method() == "spawn"
+    finally:
+        workers.close()

@@ -26,6 +26,12 @@ import orjson
 from malgeum.progress import ctrl_c
 
 RECIPE = "MALGEUM_FORKSERVER_RECIPE"  # the recipe a fork server starting now builds (read by this module's import)
+# Linux caps one environment string at 128 KiB (exec fails beyond it): a larger recipe (a long `keep` list) is
+# not handed over, and workers compile it themselves, as spawned ones do
+RECIPE_MAX = 100_000
+# the server's own environment while it starts: one BLAS thread (a worker is one process on one core, and a
+# fork from a process with threads is unsafe, warned of on Python 3.12+)
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def context() -> BaseContext:
@@ -44,12 +50,19 @@ def launch(recipe: dict[str, Any]) -> None:
     server ignores Ctrl-C from its first instruction, and so do the workers it forks: the run decides."""
     from multiprocessing import forkserver
 
-    os.environ[RECIPE] = orjson.dumps(recipe).decode()
+    payload = orjson.dumps(recipe).decode()
+    started = {**SERVER_ENV, **({RECIPE: payload} if len(payload) <= RECIPE_MAX else {})}
+    before = {k: os.environ.get(k) for k in started}
+    os.environ.update({k: v for k, v in started.items() if k == RECIPE or k not in os.environ})
     try:
         with ctrl_c(held=False):
             forkserver.ensure_running()
     finally:
-        os.environ.pop(RECIPE, None)
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def adopt(environ: dict[str, str], cwd: str) -> None:

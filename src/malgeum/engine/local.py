@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing as mp
 import os
 import queue
 import shutil
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
@@ -42,6 +44,7 @@ def _init_worker(
     q: Any, parent: int, recipe: dict[str, Any] | None = None, environ: dict[str, str] | None = None, cwd: str = "."
 ) -> None:
     global _progress_queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run decides (a fork server started by a host may not ignore it)
     _progress_queue = q
     if environ is not None:
         forkserver.adopt(environ, cwd)
@@ -280,6 +283,7 @@ def _run(
     try:
         if early is not None:
             early.ready()
+            pool = early.pool  # (spawned, if the fork server failed)
         templates_summary = None
         if learning is not None:  # the template step's first pass: count every shard's lines, decide, then clean
             where, templates_summary = learn_templates(
@@ -322,8 +326,8 @@ class _Workers:
     def __init__(self, n: int, recipe: dict[str, Any]) -> None:
         ctx = forkserver.context()
         self.queue = ctx.Queue()
-        args = (self.queue, os.getpid(), recipe, dict(os.environ), os.getcwd())
-        self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=args)
+        self.args = (self.queue, os.getpid(), recipe, dict(os.environ), os.getcwd())
+        self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=self.args)
         self.n = n
         self.to_fork = ctx.get_start_method() == "forkserver"
         if self.to_fork:  # the server imports and builds the recipe while this process checks it: no worker waits
@@ -338,9 +342,17 @@ class _Workers:
 
     def ready(self) -> None:
         """Fork the workers, once the server is ready (spawned workers are started already)."""
-        if self.to_fork:
+        if not self.to_fork:
+            return
+        self.to_fork = False
+        try:
             start_workers(self.pool, self.n, forked=True)
-            self.to_fork = False
+        except OSError as e:  # the server could not start or died: spawned workers do the same work, slower to start
+            runlog.warning("the fork server failed (%s): workers are spawned", e)
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            ctx = mp.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.n, mp_context=ctx, initializer=_init_worker, initargs=self.args)
+            start_workers(self.pool, self.n)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
