@@ -228,10 +228,23 @@ def test_empty_and_bodiless_pages() -> None:
         ("", "commentlist", "comment"),  # run together with what holds it
         ("relatedposts", "", "related"),
         ("commentary", "", None),  # an opinion piece, not comments
+        ("hidden-xs", "", None),  # responsive utilities: hidden on one screen size, shown on the others
+        ("cms-1 l-hidden-s l-text-l", "", None),
+        ("hide-on-mobile", "", None),
+        ("hidden-print", "", "hidden"),  # hidden on screen
+        ("row non-paywall", "", None),  # the story outside the paywall
+        ("paywall-box", "", "paywall"),
     ],
 )
 def test_boilerplate_names(classes: str, ident: str, word: str | None) -> None:
     assert boilerplate_word(classes, ident) == word
+
+
+def test_a_headings_id_is_its_anchor_not_a_template_name() -> None:
+    assert boilerplate_word("", "what-to-read-next", "h2") is None
+    assert boilerplate_word("", "nav_the-first-step", "h3") is None
+    assert boilerplate_word("related-heading", "x", "h2") == "related"  # its class still names it
+    assert boilerplate_word("", "what-to-read-next", "div") == "next"
 
 
 def test_words_split_at_humps_and_separators() -> None:
@@ -466,3 +479,11 @@ def test_comments_go_even_when_they_outweigh_the_story() -> None:
     assert "Comment number" not in text
     only = extract(f"<html><body><div class='post'><h1>Parking</h1>{thread}</div></body></html>", "malgeum")
     assert "Comment number 3" in only
+
+
+def test_a_live_ticker_of_short_entries_called_comments_is_the_page() -> None:
+    """No block is long enough to be prose: a match's live ticker (its entries in a `live-comments` element)
+    is all the page has, and stays."""
+    entries = "".join(f"<p>{m}' Corner for the home side, cleared at the near post.</p>" for m in range(1, 30))
+    page = f"<html><body><h1>Lorient - Lyon</h1><div class='live-match-comments'>{entries}</div></body></html>"
+    assert "12' Corner for the home side, cleared at the near post." in _lines(extract(page, "malgeum"))

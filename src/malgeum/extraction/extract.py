@@ -160,12 +160,12 @@ def _named(body: Node, page: _Page, mass: list[int], total: int) -> list[Node]:
     def removable(node: Node, word: str) -> bool:
         held = page.mass_of(mass, node)
         if word in markup.COMMENT_WORDS:
-            return total - held >= COMMENTS_BESIDE * total
+            return total > 0 and total - held >= COMMENTS_BESIDE * total
         return total == 0 or held <= keep
 
     doomed = []
     for node in body.query_selector_all(markup.NAMED).values():
-        word = markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", ""))
+        word = markup.boilerplate_word(node.getattr("class", ""), node.getattr("id", ""), node.tag)
         if word and removable(node, word):
             doomed.append(node)
     return doomed

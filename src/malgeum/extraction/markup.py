@@ -165,9 +165,45 @@ def words(name: str) -> list[str]:
     return out
 
 
-def boilerplate_word(classes: str, ident: str) -> str | None:
-    """The first boilerplate word among an element's class tokens and id, or None."""
-    return _named(classes) or (_named(ident) if ident else None)
+def boilerplate_word(classes: str, ident: str, tag: str = "") -> str | None:
+    """The first boilerplate word among an element's class tokens and id, or None. A heading's id is an anchor
+    made of its own words (`what-to-read-next`, `nav_the-first-step`), not a template's name."""
+    return _named(classes) or (_named(ident) if ident and tag not in _HEADINGS else None)
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+# what follows "hidden"/"hide" in a responsive utility class (`hidden-xs`, `l-hidden-s`, `hide-on-mobile`): the
+# element is hidden on one screen size and shown on the others
+_SCREENS = frozenset(
+    [
+        "xs",
+        "s",
+        "sm",
+        "m",
+        "md",
+        "l",
+        "lg",
+        "xl",
+        "xxl",
+        "mobile",
+        "phone",
+        "tablet",
+        "desktop",
+        "small",
+        "medium",
+        "large",
+        "up",
+        "down",
+    ]
+)
+_NEGATIONS = frozenset(("non", "not"))  # `non-paywall`: the part of a story outside the paywall
+
+
+def _on_some_screens(parts: list[str], i: int) -> bool:
+    rest = parts[i + 1 : i + 3]
+    return bool(rest) and (rest[0] in _SCREENS or (rest[0] in ("on", "for") and rest[1:2] and rest[1] in _SCREENS))
 
 
 @lru_cache(maxsize=1 << 16)  # templates repeat their class names on every element of a kind, and every page
@@ -178,6 +214,8 @@ def _named(names: str) -> str | None:
         parts = words(token)
         for i, w in enumerate(parts):
             if w in BOILERPLATE_WORDS and not (w == "hidden" and i and parts[i - 1] in ("label", "title")):
+                if (w in ("hidden", "hide") and _on_some_screens(parts, i)) or (i and parts[i - 1] in _NEGATIONS):
+                    continue
                 return w
             run_together = _run_together(w)
             if run_together:
