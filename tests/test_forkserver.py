@@ -121,3 +121,29 @@ def test_workers_are_spawned_when_the_fork_server_fails(monkeypatch):
         assert workers.pool._mp_context.get_start_method() == "spawn"
     finally:
         workers.close()
+
+
+def test_the_cli_starts_the_server_before_it_imports_the_steps(tmp_path):
+    """The server imports malgeum and builds the recipe while the command imports the steps and checks the
+    recipe itself: started after those, the workers would wait a second longer."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps({"id": i, "text": f"Line {i} of a short story."}) + b"\n" for i in range(3)))
+    code = (
+        "import sys\n"
+        "from malgeum.engine import forkserver\n"
+        "seen = []\n"
+        "forkserver.launch = lambda recipe: seen.append(('malgeum.steps' in sys.modules, recipe))\n"
+        "from malgeum import cli\n"
+        f"code = cli.main(['clean', {str(src)!r}, '-o', {str(tmp_path / 'out')!r}, '--workers', '2', '-q'])\n"
+        "print(code, seen[0][0], [s if isinstance(s, str) else next(iter(s)) for s in seen[0][1]['steps']][:3])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[0] == "0 False ['fix_mojibake', 'normalize_unicode', 'normalize_whitespace']", (
+        done.stderr[-2000:]
+    )
+
+
+def test_importing_malgeum_does_not_import_the_steps():
+    code = "import sys, malgeum, malgeum.cli, malgeum.recipe; print('malgeum.steps' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 
-import malgeum.steps  # noqa: F401  (registers the built-in steps)
 from malgeum.params import describe, hints, problems
 from malgeum.step import Step
 
@@ -18,6 +17,14 @@ DEFAULT = Path(__file__).parent / "recipes" / "default.yaml"
 
 class RecipeError(ValueError):
     pass
+
+
+def _registry() -> dict[str, type[Step]]:
+    """The steps by kind. The built-in ones are imported here, when a recipe is first read, rather than with this
+    module: a command can start its workers' fork server before this process spends a second importing them."""
+    import malgeum.steps  # noqa: F401  (registers the built-in steps)
+
+    return Step.registry
 
 
 def _params(cls: type[Step]) -> dict[str, inspect.Parameter]:
@@ -52,7 +59,7 @@ def describe_steps() -> str:
     from malgeum.dedup import DedupSettings
 
     load_plugins()
-    entries = [(kind, _signature(cls), _summary(cls)) for kind, cls in sorted(Step.registry.items())]
+    entries = [(kind, _signature(cls), _summary(cls)) for kind, cls in sorted(_registry().items())]
     entries.append(
         (
             "dedup",
@@ -140,17 +147,17 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
                 raise RecipeError(f"step {n} (dedup): " + "; ".join(wrong))
             out.append((kind, dict(params)))
             continue
-        if kind not in Step.registry:
-            raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(Step.registry))}")
+        if kind not in _registry():
+            raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(_registry()))}")
         if not isinstance(params, dict):
             raise RecipeError(f"step {n} ({kind}): parameters must be a mapping")
-        accepted = _params(Step.registry[kind])
+        accepted = _params(_registry()[kind])
         unknown = sorted(set(params) - set(accepted))
         if unknown:
             raise RecipeError(
                 f"step {n} ({kind}): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
             )
-        wrong = problems(Step.registry[kind], params)
+        wrong = problems(_registry()[kind], params)
         if wrong:
             raise RecipeError(f"step {n} ({kind}): " + "; ".join(wrong))
         out.append((kind, dict(params)))
@@ -166,7 +173,14 @@ def bundled() -> list[str]:
 
 
 def load(path: str | Path | None = None) -> dict[str, Any]:
-    """A recipe file, or a bundled recipe by name (`default`, `web`)."""
+    """A recipe file, or a bundled recipe by name (`default`, `web`), checked."""
+    recipe = read(path)
+    parse(recipe)
+    return recipe
+
+
+def read(path: str | Path | None = None) -> Any:
+    """A recipe file, or a bundled recipe by name, as its YAML says (not checked: `load` checks)."""
     path = Path(path) if path else DEFAULT
     if not path.exists() and path.suffix == "" and str(path) in bundled():
         path = DEFAULT.parent / f"{path}.yaml"
@@ -177,7 +191,6 @@ def load(path: str | Path | None = None) -> dict[str, Any]:
         raise RecipeError(f"cannot read recipe {path}: {e}") from e
     except yaml.YAMLError as e:
         raise RecipeError(f"recipe {path} is not valid YAML: {e}") from e
-    parse(recipe)
     return recipe
 
 
@@ -208,7 +221,7 @@ def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
     steps = []
     for n, (kind, params) in enumerate(parse(split_corpus_stage(recipe)[0]), 1):
         try:
-            steps.append(Step.registry[kind](**params))
+            steps.append(_registry()[kind](**params))
         except (TypeError, ValueError) as e:
             raise RecipeError(f"step {n} ({kind}): {e}") from e
     return steps
