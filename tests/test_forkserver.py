@@ -147,3 +147,32 @@ def test_importing_malgeum_does_not_import_the_steps():
     code = "import sys, malgeum, malgeum.cli, malgeum.recipe; print('malgeum.steps' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_runs_of_one_process_read_the_packs_each_names(tmp_path, monkeypatch):
+    """Workers forked from one server serve every run of a process: a run under another MALGEUM_LANGPACKS
+    must read that setting's packs, not the packs the server (or a previous run) read."""
+    packs = tmp_path / "packs" / "en"
+    packs.mkdir(parents=True)
+    rule = {"id": "en.test.marker", "kind": "line", "reason": "a test's own rule", "pattern": "Marker line to cut"}
+    (packs / "boilerplate.yaml").write_text(orjson.dumps({"rules": [rule]}).decode(), encoding="utf-8")
+    inputs = []
+    for k in range(2):
+        path = tmp_path / f"in{k}.jsonl"
+        text = "A first sentence of the story is here.\nMarker line to cut\nAnd the story goes on to its end."
+        path.write_bytes(orjson.dumps({"id": f"d{k}", "text": text}) + b"\n")
+        inputs.append(str(path))
+    recipe = {"steps": [{"boilerplate": {"langs": ["en"]}}]}
+
+    def kept(out: str) -> list[str]:
+        from malgeum.explain import iter_records
+
+        return [r["text"] for _, r in iter_records(tmp_path / out, ("kept",))]
+
+    local.run(inputs, str(tmp_path / "a"), recipe, workers=2, progress=False)
+    monkeypatch.setenv("MALGEUM_LANGPACKS", str(tmp_path / "packs"))
+    local.run(inputs, str(tmp_path / "b"), recipe, workers=2, progress=False)
+    monkeypatch.delenv("MALGEUM_LANGPACKS")
+    local.run(inputs, str(tmp_path / "c"), recipe, workers=2, progress=False)
+    assert all("Marker line" in t for t in kept("a") + kept("c")) and len(kept("a")) == 2
+    assert kept("b") and not any("Marker line" in t for t in kept("b"))

@@ -37,7 +37,7 @@ class Settings:
 
 
 @cache
-def _pipeline(recipe_json: str) -> Pipeline:
+def _pipeline(recipe_json: str, packs: str | None) -> Pipeline:  # (`packs`: MALGEUM_LANGPACKS, which steps read)
     p = Pipeline.from_recipe(orjson.loads(recipe_json))
     p.setup()
     return p
@@ -100,7 +100,7 @@ def replayed(shard: Shard, settings: Settings) -> Path | None:
 def _clean_shard(
     shard: Shard, settings: Settings, out: Path, progress: Progress | None, report_every: float
 ) -> dict[str, Any]:
-    pipeline = _pipeline(settings.recipe_json)
+    pipeline = _pipeline(settings.recipe_json, os.environ.get("MALGEUM_LANGPACKS"))
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
     writer = ShardWriter(out, shard.name, settings.fmt, settings.compression)

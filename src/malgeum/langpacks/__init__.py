@@ -26,10 +26,16 @@ def available(topic: str) -> list[str]:
     return sorted(langs)
 
 
-@cache
 def load(lang: str, topic: str) -> dict[str, Any]:
-    """The `topic` data of language `lang`; an empty dict when the language has none."""
-    for d in pack_dirs():
+    """The `topic` data of language `lang`; an empty dict when the language has none. Read once for each
+    setting of `MALGEUM_LANGPACKS`: a process (a notebook, a fork server's workers) may serve runs with
+    different packs."""
+    return _load(lang, topic, tuple(pack_dirs()))
+
+
+@cache
+def _load(lang: str, topic: str, dirs: tuple[Path, ...]) -> dict[str, Any]:
+    for d in dirs:
         path = d / lang / f"{topic}.yaml"
         if path.is_file():
             with path.open(encoding="utf-8") as f:
