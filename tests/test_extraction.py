@@ -487,3 +487,14 @@ def test_a_live_ticker_of_short_entries_called_comments_is_the_page() -> None:
     entries = "".join(f"<p>{m}' Corner for the home side, cleared at the near post.</p>" for m in range(1, 30))
     page = f"<html><body><h1>Lorient - Lyon</h1><div class='live-match-comments'>{entries}</div></body></html>"
     assert "12' Corner for the home side, cleared at the near post." in _lines(extract(page, "malgeum"))
+
+
+@pytest.mark.parametrize("extractor", ["malgeum", "resiliparse"])
+def test_invisible_characters_do_not_split_words(extractor: str) -> None:
+    """A soft hyphen (`&shy;`, frequent in German news) or a zero-width space is not shown: left in, it splits
+    the word it sits in for every tokenizer downstream."""
+    story = "".join(f"<p>{s}</p>" for s in STORY_EN[1:])
+    lead = "<p>Ohne unabh&auml;ngige For&shy;schung und auto&#x200b;nome Institute geht es nicht.</p>"
+    page = f"<html><body><article>{lead}{story}</article></body></html>"
+    text = extract(page, extractor)
+    assert "Forschung" in text and "autonome" in text and "\u00ad" not in text

@@ -37,6 +37,9 @@ _SUPERSETS = {
     "shift_jis": "cp932",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})""", re.I)
+# characters a browser does not show, which split the words they sit in (`auto\xadnome`): a soft hyphen, zero-width
+# spaces and joiners that join nothing (not ZWJ and ZWNJ, which shape emoji and scripts such as Persian)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"))
 _BLANK_LINES = re.compile(r"\n{3,}")
 # resiliparse counts a <figure>'s caption as alternative text, dropped with the images' alt texts; as plain
 # blocks the captions stay, and the recipe's caption policy decides (credits cut, the caption kept)
@@ -140,7 +143,7 @@ def extract(
         if inspect is not None:
             inspect(tree)
         text = _extract(tree, source, extractor, url)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", text.translate(_INVISIBLE)).strip()
 
 
 def _extract(tree: object, html: str, extractor: str, url: str | None) -> str:
