@@ -383,6 +383,9 @@ def test_captions_named_by_class_go_where_the_language_drops_captions() -> None:
     # a class that only contains the letters is no caption
     listed = page.replace("wp-caption", "captioned")
     assert CAPTION_EN in _lines(extract(listed, "malgeum"))
+    # a legend is a caption (an image's `Bildlegende`, `légende`)
+    legend = page.replace("wp-caption-text", "image-legend").replace("wp-caption aligncenter", "media")
+    assert CAPTION_EN not in extract(legend, "malgeum")
 
 
 def test_a_drupal_field_whose_label_is_hidden_is_kept() -> None:

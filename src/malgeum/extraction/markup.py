@@ -224,9 +224,10 @@ def _named(names: str) -> str | None:
 
 
 # captions that templates write without <figure> (WordPress's `wp-caption`, `image-caption`, TYPO3's
-# `csc-textpic-caption`): they go with <figure> captions where a page's language leaves captions out
-CAPTIONS = "[class*=caption i]"
-CAPTION_WORDS = frozenset(("caption", "captions", "figcaption"))
+# `csc-textpic-caption`, an image's `legend`): they go with <figure> captions where a page's language leaves
+# captions out
+CAPTIONS = "[class*=caption i], [class*=legend i]"
+CAPTION_WORDS = frozenset(("caption", "captions", "figcaption", "legend"))
 
 
 def caption_word(classes: str) -> bool:
