@@ -256,6 +256,13 @@ def test_the_title_as_first_line():
     assert pagemeta.title_first(text, None) == text and pagemeta.title_first(text, "!!") == text
     # a record's title, when the page's own heading leads already, is not added above it
     assert pagemeta.title_first(f"Ferry back\n{text}", "Ferry service to resume", "Ferry back").startswith("Ferry back")
+    # a title with the site's name set off ("Story | Site", "Site - Story") when the text leads with the story's
+    # heading: no site name need be known
+    lead = f"Ferry service to resume\n{text}"
+    assert pagemeta.title_first(lead, "Ferry service to resume | The Harbour Post") == lead
+    assert pagemeta.title_first(lead, "누리일보 - Ferry service to resume") == lead
+    # but the story's part is the longer one: a title that is a site's name beside a short word is added
+    assert pagemeta.title_first(f"News\n{text}", "News | The Harbour Post").startswith("News | The Harbour Post\n")
 
 
 # --- through the readers ------------------------------------------------------------------------------------

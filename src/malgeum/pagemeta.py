@@ -173,11 +173,22 @@ def title_first(text: str, title: str | None, heading: str | None = None) -> str
     if not text or not title or not (key := _key(title)):
         return text
     lines = [k for k in (_key(line) for line in text.split("\n", 12)[:12]) if k][:5]
-    for k in (key, _key(heading)):
+    for k in (key, _key(heading), *_without_site(title)):
         if k and (not lines or lines[0].startswith(k) or k in lines):
             return text
     gap = "\n\n" if "\n\n" in text[:4000] else "\n"
     return f"{title}{gap}{text}"
+
+
+def _without_site(title: str) -> list[str]:
+    """The keys of a title without what a separator sets off at its end or start, when that is the shorter part
+    ("Story | Site", "Site - Story"): the text that leads with the story's heading leads with its title, whatever
+    the site is called (no site name need be known)."""
+    seps = list(_SEPARATOR.finditer(title))
+    if not seps:
+        return []
+    parts = [(title[: seps[-1].start()], title[seps[-1].end() :]), (title[seps[0].end() :], title[: seps[0].start()])]
+    return [_key(story) for story, site in parts if len(_key(story)) > len(_key(site))]
 
 
 def clean_title(value: Any) -> str | None:
