@@ -329,3 +329,19 @@ def test_html_files_and_warc_records_get_the_page_metadata(tmp_path):
     c = docs["https://harbour.example/news/ferry"]
     assert c.meta["canonical"] == "https://harbour.example/news/ferry-service" and c.meta["date"]
     assert c.meta["author"] == "Jane Doe; John Smith"
+
+
+def test_a_site_named_only_by_its_front_page_link_is_taken_off_the_title():
+    """No og:site_name, no JSON-LD: the logo's link to the front page says the site's name."""
+    page = (
+        "<html><head><title>서울시, 아동 빚 대물림 막았다 | 누리일보</title></head><body>"
+        "<div class='gnb'><a href='/'>누리일보</a> <a href='/all'>전체기사</a></div><p>본문</p></body></html>"
+    )
+    assert pagemeta.from_html(page, "https://www.nuri-ilbo.example/news/1")["title"] == "서울시, 아동 빚 대물림 막았다"
+    absolute = page.replace("href='/'", "href='https://www.nuri-ilbo.example/'")
+    assert (
+        pagemeta.from_html(absolute, "https://www.nuri-ilbo.example/news/1")["title"] == "서울시, 아동 빚 대물림 막았다"
+    )
+    # a front-page link that says something else leaves the title whole
+    other = page.replace(">누리일보</a>", ">홈</a>")
+    assert pagemeta.from_html(other, "https://www.nuri-ilbo.example/news/1")["title"].endswith("| 누리일보")

@@ -385,6 +385,8 @@ def _site_name(metas: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
 def _title(nodes: _Nodes, ld: list[dict[str, Any]], site: str | None, url: str | None) -> str | None:
     page_title = _text(nodes.title, MAX_TITLE)
     names = {_key(n) for n in (site, *_hosts(url)) if n}
+    if site is None and page_title and _SEPARATOR.search(page_title):
+        names.update(_key(n) for n in _home_names(nodes, url))
 
     def candidates() -> Iterator[Any]:
         if not _site_level(nodes.metas.get("og:url"), url):
@@ -402,6 +404,20 @@ def _title(nodes: _Nodes, ld: list[dict[str, Any]], site: str | None, url: str |
         if (title := _text(value, MAX_TITLE)) and (title := _trim_site(title, names)) and _key(title) not in names:
             return title
     return None
+
+
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}")
+
+
+def _home_names(nodes: _Nodes, url: str | None) -> list[str]:
+    """What the links to the site's front page say (its logo, as text): the site's name where the page's metadata
+    names none, to take off its title ("Story | 누리일보")."""
+    host = urlsplit(url).hostname if url else None
+    homes = ['a[href="/"]']
+    if host and _HOST.fullmatch(host):
+        homes += [f'a[href="{scheme}://{host}{end}"]' for scheme in ("http", "https") for end in ("", "/")]
+    found = _first(nodes.doc.query_selector_all(", ".join(homes)), 4)
+    return [t for t in (_text(a.text, 60) for a in found) if t]
 
 
 def _site_level(og_url: str | None, url: str | None) -> bool:
