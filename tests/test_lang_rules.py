@@ -99,3 +99,10 @@ def test_a_text_that_is_only_a_link_is_no_packs():
     scripts = LineScripts("https://example.com/news/2024/article/12345.html")
     assert not scripts.fits(0, "hangul") and not scripts.fits(0, "latin") and not scripts.in_document("latin")
     assert _edits("https://example.com/news/2024/article/12345.html\n2024.3.15") == []
+
+
+@pytest.mark.parametrize("line", ["이 기사를 공유합니다", "기사를 공유하세요", "기사 공유하기"])
+def test_a_korean_share_widgets_line_goes_and_a_sentence_about_sharing_stays(line):
+    assert _edits(f"{KOREAN_BEFORE}\n{line}\n{KOREAN_AFTER}") == [("ko.nav.portal_link", f"{line}\n")]
+    sentence = "그는 이 기사를 공유합니다라는 문구가 지난달부터 모든 기사 끝에 붙었다고 말했다."
+    assert _edits(f"{KOREAN_BEFORE}\n{sentence}\n{KOREAN_AFTER}") == []
