@@ -106,3 +106,11 @@ def test_a_korean_share_widgets_line_goes_and_a_sentence_about_sharing_stays(lin
     assert _edits(f"{KOREAN_BEFORE}\n{line}\n{KOREAN_AFTER}") == [("ko.nav.portal_link", f"{line}\n")]
     sentence = "그는 이 기사를 공유합니다라는 문구가 지난달부터 모든 기사 끝에 붙었다고 말했다."
     assert _edits(f"{KOREAN_BEFORE}\n{sentence}\n{KOREAN_AFTER}") == []
+
+
+def test_a_comment_boxs_login_prompt_goes_and_a_sentence_about_logging_in_stays():
+    assert _edits(f"{KOREAN_BEFORE}\n로그인하고 댓글을 남겨주세요\n{KOREAN_AFTER}") == [
+        ("ko.nav.widget", "로그인하고 댓글을 남겨주세요\n")
+    ]
+    sentence = "로그인하고 이용할 수 있는 민원 서비스가 올해 크게 늘었다."
+    assert _edits(f"{KOREAN_BEFORE}\n{sentence}\n{KOREAN_AFTER}") == []
