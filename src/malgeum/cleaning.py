@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from malgeum import limits, output, spill, storage
+from malgeum import langpacks, limits, output, spill, storage
 from malgeum.pipeline import Pipeline, StepFailed
 from malgeum.readers import Bad, Fields, Shard, ShardReader
 from malgeum.writers import DEFAULT_COMPRESSION, ShardWriter
@@ -37,7 +37,7 @@ class Settings:
 
 
 @cache
-def _pipeline(recipe_json: str, packs: str | None) -> Pipeline:  # (`packs`: MALGEUM_LANGPACKS, which steps read)
+def _pipeline(recipe_json: str, packs: str | None) -> Pipeline:  # (once per langpacks.setting(): steps read packs)
     p = Pipeline.from_recipe(orjson.loads(recipe_json))
     p.setup()
     return p
@@ -100,7 +100,7 @@ def replayed(shard: Shard, settings: Settings) -> Path | None:
 def _clean_shard(
     shard: Shard, settings: Settings, out: Path, progress: Progress | None, report_every: float
 ) -> dict[str, Any]:
-    pipeline = _pipeline(settings.recipe_json, os.environ.get("MALGEUM_LANGPACKS"))
+    pipeline = _pipeline(settings.recipe_json, langpacks.setting())
     for s in pipeline.steps:  # stats of this shard only
         s.stats = type(s.stats)()
     writer = ShardWriter(out, shard.name, settings.fmt, settings.compression)

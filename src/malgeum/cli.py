@@ -8,6 +8,7 @@ import os
 import sys
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
+from typing import Any
 
 import orjson
 import xxhash
@@ -74,10 +75,11 @@ def _first_quarantined_fields(out: Path) -> list[str]:
 
 
 def _clean(a: argparse.Namespace) -> int:
-    _start_fork_server(a)
+    recipe = recipes.read(a.recipe)
+    _start_fork_server(a, recipe)
     from malgeum.engine import local
 
-    recipe = recipes.load(a.recipe)
+    recipes.parse(recipe)
     if a.keep_foreign:
         recipe = recipes.set_param(recipe, "foreign", "keep", True)
     if a.by_language:
@@ -120,16 +122,12 @@ def _clean(a: argparse.Namespace) -> int:
     return _nothing_kept(stats, a.output, a.strict) if stats["balanced"] else 3
 
 
-def _start_fork_server(a: argparse.Namespace) -> None:
+def _start_fork_server(a: argparse.Namespace, recipe: Any) -> None:
     """Start the fork server of the run's workers now, before this process imports the steps and checks the
     recipe: the server imports and builds the recipe meanwhile, on another core, and the workers are ready a
     second sooner. (A run that turns out to need one worker leaves it idle; a recipe in error is the run's to
     report: the server builds what it can.)"""
     if a.engine == "ray" or a.workers == 1 or (os.cpu_count() or 1) < 2:
-        return
-    try:
-        recipe = recipes.read(a.recipe)
-    except recipes.RecipeError:
         return
     from malgeum.engine import forkserver
 

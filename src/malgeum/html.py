@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from malgeum.chars import INVISIBLE
 from malgeum.limits import OverTime, time_limit
 
 EXTRACTORS = ("malgeum", "resiliparse", "trafilatura")
@@ -37,9 +38,7 @@ _SUPERSETS = {
     "shift_jis": "cp932",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})""", re.I)
-# characters a browser does not show, which split the words they sit in (`auto\xadnome`): a soft hyphen, zero-width
-# spaces and joiners that join nothing (not ZWJ and ZWNJ, which shape emoji and scripts such as Persian)
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))  # (a browser shows none of them: the page's text has none)
 _BLANK_LINES = re.compile(r"\n{3,}")
 # resiliparse counts a <figure>'s caption as alternative text, dropped with the images' alt texts; as plain
 # blocks the captions stay, and the recipe's caption policy decides (credits cut, the caption kept)

@@ -121,6 +121,7 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
     entries = recipe.get("steps") if isinstance(recipe, dict) else recipe
     if not isinstance(entries, list) or not entries:
         raise RecipeError("a recipe is a mapping with a non-empty list under 'steps'")
+    registry = _registry()
     out = []
     for n, entry in enumerate(entries, 1):
         if isinstance(entry, str):
@@ -147,17 +148,17 @@ def parse(recipe: dict[str, Any] | list[Any]) -> list[tuple[str, dict[str, Any]]
                 raise RecipeError(f"step {n} (dedup): " + "; ".join(wrong))
             out.append((kind, dict(params)))
             continue
-        if kind not in _registry():
-            raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(_registry()))}")
+        if kind not in registry:
+            raise RecipeError(f"step {n}: unknown step {kind!r}; known steps: {', '.join(sorted(registry))}")
         if not isinstance(params, dict):
             raise RecipeError(f"step {n} ({kind}): parameters must be a mapping")
-        accepted = _params(_registry()[kind])
+        accepted = _params(registry[kind])
         unknown = sorted(set(params) - set(accepted))
         if unknown:
             raise RecipeError(
                 f"step {n} ({kind}): unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}"
             )
-        wrong = problems(_registry()[kind], params)
+        wrong = problems(registry[kind], params)
         if wrong:
             raise RecipeError(f"step {n} ({kind}): " + "; ".join(wrong))
         out.append((kind, dict(params)))
@@ -219,9 +220,10 @@ def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, An
 
 def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
     steps = []
+    registry = _registry()
     for n, (kind, params) in enumerate(parse(split_corpus_stage(recipe)[0]), 1):
         try:
-            steps.append(_registry()[kind](**params))
+            steps.append(registry[kind](**params))
         except (TypeError, ValueError) as e:
             raise RecipeError(f"step {n} ({kind}): {e}") from e
     return steps

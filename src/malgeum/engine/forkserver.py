@@ -51,9 +51,11 @@ def launch(recipe: dict[str, Any]) -> None:
     from multiprocessing import forkserver
 
     payload = orjson.dumps(recipe).decode()
-    started = {**SERVER_ENV, **({RECIPE: payload} if len(payload) <= RECIPE_MAX else {})}
+    started = {k: v for k, v in SERVER_ENV.items() if k not in os.environ}  # (the user's own settings stay)
+    if len(payload) <= RECIPE_MAX:
+        started[RECIPE] = payload
     before = {k: os.environ.get(k) for k in started}
-    os.environ.update({k: v for k, v in started.items() if k == RECIPE or k not in os.environ})
+    os.environ.update(started)
     try:
         with ctrl_c(held=False):
             forkserver.ensure_running()

@@ -327,8 +327,8 @@ class _Workers:
         ctx = forkserver.context()
         self.queue = ctx.Queue()
         self.args = (self.queue, os.getpid(), recipe, dict(os.environ), os.getcwd())
-        self.pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=self.args)
         self.n = n
+        self.pool = self._pool(ctx)
         self.to_fork = ctx.get_start_method() == "forkserver"
         if self.to_fork:  # the server imports and builds the recipe while this process checks it: no worker waits
             forkserver.launch(recipe)
@@ -350,9 +350,11 @@ class _Workers:
         except OSError as e:  # the server could not start or died: spawned workers do the same work, slower to start
             runlog.warning("the fork server failed (%s): workers are spawned", e)
             self.pool.shutdown(wait=False, cancel_futures=True)
-            ctx = mp.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.n, mp_context=ctx, initializer=_init_worker, initargs=self.args)
+            self.pool = self._pool(mp.get_context("spawn"))
             start_workers(self.pool, self.n)
+
+    def _pool(self, ctx: Any) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.n, mp_context=ctx, initializer=_init_worker, initargs=self.args)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

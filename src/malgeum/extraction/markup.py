@@ -202,8 +202,11 @@ _NEGATIONS = frozenset(("non", "not"))  # `non-paywall`: the part of a story out
 
 
 def _on_some_screens(parts: list[str], i: int) -> bool:
+    """Whether the words after parts[i] name a screen size (`hidden-xs`, `hide-on-mobile`)."""
     rest = parts[i + 1 : i + 3]
-    return bool(rest) and (rest[0] in _SCREENS or (rest[0] in ("on", "for") and rest[1:2] and rest[1] in _SCREENS))
+    if rest[:1] in (["on"], ["for"]):
+        rest = rest[1:]
+    return bool(rest) and rest[0] in _SCREENS
 
 
 @lru_cache(maxsize=1 << 16)  # templates repeat their class names on every element of a kind, and every page

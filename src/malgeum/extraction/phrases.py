@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from malgeum import langpacks
 
@@ -23,7 +22,7 @@ def _key(line: str) -> str:
 
 
 @cache
-def _phrases(dirs: tuple[Path, ...]) -> tuple[frozenset[str], re.Pattern[str] | None]:  # (once per pack setting)
+def _phrases(packs: str | None) -> tuple[frozenset[str], re.Pattern[str] | None]:  # (once per langpacks.setting())
     lines: set[str] = set()
     prefixes: list[str] = []
     for lang in langpacks.available("extraction"):
@@ -47,7 +46,7 @@ _LONGEST = 80  # longer lines are never only a phrase
 def boilerplate_line(line: str) -> bool:
     if len(line) > 200:
         return False
-    lines, prefix = _phrases(tuple(langpacks.pack_dirs()))
+    lines, prefix = _phrases(langpacks.setting())
     if len(line) <= _LONGEST and _key(line) in lines:
         return bool(line.strip())
     return prefix is not None and prefix.match(line) is not None

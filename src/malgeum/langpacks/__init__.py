@@ -16,8 +16,14 @@ import yaml
 _BUILTIN = Path(__file__).parent
 
 
+def setting() -> str | None:
+    """`MALGEUM_LANGPACKS` as it is now: what is read once from the packs is read once per setting (a process, a
+    notebook or a fork server's workers, may serve runs with different packs)."""
+    return os.environ.get("MALGEUM_LANGPACKS")
+
+
 def pack_dirs() -> list[Path]:
-    extra = os.environ.get("MALGEUM_LANGPACKS")
+    extra = setting()
     return [*(Path(p) for p in extra.split(os.pathsep) if p), _BUILTIN] if extra else [_BUILTIN]
 
 
@@ -27,15 +33,13 @@ def available(topic: str) -> list[str]:
 
 
 def load(lang: str, topic: str) -> dict[str, Any]:
-    """The `topic` data of language `lang`; an empty dict when the language has none. Read once for each
-    setting of `MALGEUM_LANGPACKS`: a process (a notebook, a fork server's workers) may serve runs with
-    different packs."""
-    return _load(lang, topic, tuple(pack_dirs()))
+    """The `topic` data of language `lang`; an empty dict when the language has none (read once per `setting`)."""
+    return _load(lang, topic, setting())
 
 
 @cache
-def _load(lang: str, topic: str, dirs: tuple[Path, ...]) -> dict[str, Any]:
-    for d in dirs:
+def _load(lang: str, topic: str, packs: str | None) -> dict[str, Any]:
+    for d in pack_dirs():
         path = d / lang / f"{topic}.yaml"
         if path.is_file():
             with path.open(encoding="utf-8") as f:

@@ -6,7 +6,6 @@ import ipaddress
 import re
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
@@ -85,13 +84,13 @@ def _valid_birth(s: str) -> bool:
 
 
 @cache
-def _word_packs(dirs: tuple[Path, ...]) -> tuple[tuple[str, str | None], ...]:
-    """(language, script) of every pack with PII words (`dirs`: the pack folders, as langpacks.pack_dirs())."""
+def _word_packs(packs: str | None) -> tuple[tuple[str, str | None], ...]:
+    """(language, script) of every pack with PII words (once per langpacks.setting())."""
     return tuple((lang, langpacks.script(lang)) for lang in langpacks.available("pii"))
 
 
 @cache
-def _words(kind: str, lang: str, dirs: tuple[Path, ...]) -> re.Pattern[str] | None:
+def _words(kind: str, lang: str, packs: str | None) -> re.Pattern[str] | None:
     words = sorted(set(langpacks.load(lang, "pii").get(kind, [])))
     if not words:
         return None
@@ -113,13 +112,13 @@ class _Words:
     def __init__(self, text: str) -> None:
         self.text = text
         self._scripts: LineScripts | None = None
-        self._dirs = tuple(langpacks.pack_dirs())
+        self._packs = langpacks.setting()
 
     def near(self, kind: str, start: int, end: int, before: int = 24, after: int = 0) -> bool:
         text = self.text
         lo, hi = max(0, start - before), min(len(text), end + after)
-        for lang, script in _word_packs(self._dirs):
-            rx = _words(kind, lang, self._dirs)
+        for lang, script in _word_packs(self._packs):
+            rx = _words(kind, lang, self._packs)
             m = rx.search(text, lo, hi) if rx is not None else None
             if m is not None:
                 if kind not in _SPARING:

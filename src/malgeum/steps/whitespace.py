@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from malgeum.chars import INVISIBLE
 from malgeum.document import Cut, Document
 from malgeum.step import Step
 
@@ -16,9 +17,9 @@ _WORD_SPACE = r"(?!(?<=[^\n]) (?=\S))"
 _PATTERN = re.compile(
     # every alternative starts with white space or an invisible or control character: checking that first
     # rejects a letter at once, and then the one space between two words, before any alternative is tried
-    r"(?=[\s\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u180e])" + _WORD_SPACE + "(?:"
+    rf"(?=[\s\x00-\x1f\x7f-\x9f{INVISIBLE}])" + _WORD_SPACE + "(?:"
     r"(?P<crlf>\r\n?|[\x0b\x0c\u2028\u2029\x85])"
-    r"|(?P<invisible>[\u200b\u2060\ufeff\u00ad\u180e]+)"
+    rf"|(?P<invisible>[{INVISIBLE}]+)"
     r"|(?P<control>[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]+)"
     rf"|(?P<edge>^[{_SPACES}]+|[{_SPACES}]+$)"
     rf"|(?P<run>[{_SPACES}]{{2,}}|[{_ODD_SPACES}])"
