@@ -328,6 +328,19 @@ def test_a_noscript_swallowing_the_page_keeps_the_page() -> None:
     assert "enable JavaScript" not in extract(fallback_message, "malgeum")
 
 
+def test_a_noscript_holding_the_post_keeps_it() -> None:
+    # a blog whose scripts draw the post from JSON gives readers without scripts the post in a <noscript>, beside an
+    # archive of links longer than the post
+    post = "".join(f"<p>{p}</p>" for p in STORY_EN[1:] * 2)
+    links = "".join(f"<li><a href='/{i}'>An older post of this blog, number {i}</a></li>" for i in range(60))
+    notice = "<noscript>Please enable JavaScript to read the comments and see the archive of this blog.</noscript>"
+    page = f"<html><body><div class='post'><noscript>{post}</noscript></div>{notice}<ul>{links}</ul></body></html>"
+    assert 1000 < len(post) < 0.5 * len(page)
+    text = extract(page, "malgeum")
+    assert STORY_EN[1] in text
+    assert "enable JavaScript" not in text
+
+
 @pytest.mark.parametrize(
     ("line", "junk"),
     [

@@ -1,9 +1,9 @@
 """malgeum's main-content extractor: trafilatura's and jusText's structural signals on resiliparse's C DOM.
 
 1. What is never text goes (scripts, hidden elements, form controls, ruby readings, <noscript> fallbacks but
-   one holding most of the page), captions named by their class where the page's language leaves captions
-   out, then page furniture (navigation, footers, side columns, dialogs, forms) unless it holds most of the
-   page's text.
+   one holding most of the page or a story's length of text), captions named by their class where the page's
+   language leaves captions out, then page furniture (navigation, footers, side columns, dialogs, forms) unless
+   it holds most of the page's text.
 2. Text blocks (paragraphs, list items, cells, leaf divs) are measured as a reader sees them (the markup's
    indentation is not text): their length and the share of it inside links. Long, link-poor blocks are the
    page's prose; where it sits is its *mass*.

@@ -27,6 +27,9 @@ TITLES = frozenset(("h1", "h2"))  # the story's title and dek, just before its t
 PROSE_CHARS = 70  # jusText's length_low: a shorter block is never judged prose by its length alone
 PROSE_LINKS = 0.25  # a block with more of its text in links is not prose
 KEEP_MASS = 0.5  # an element holding more of the prose than this is never removed as boilerplate
+# a <noscript> with more text than this is the page's story for readers without scripts (a blog whose scripts draw
+# the post from JSON), not a notice: "please enable JavaScript" notices run to a few hundred characters
+NOSCRIPT_STORY = 1000
 COMMENTS_BESIDE = 0.1  # but comments go when this share of the prose lies outside them (a short story)
 CONTAINER_MASS = 0.75  # the main container holds this much of the prose at least
 NEAR_LEVELS = 2  # prose just before the container, this many levels up, is its lead and stays
@@ -132,8 +135,8 @@ def _decompose(nodes: list[Node]) -> None:
 
 
 def _noscripts(body: Node) -> list[Node]:
-    """<noscript> fallbacks, unless one holds most of the page's text."""
-    keep = KEEP_MASS * len(body.text)
+    """<noscript> fallbacks, unless one holds most of the page's text or a story's worth of it."""
+    keep = min(KEEP_MASS * len(body.text), NOSCRIPT_STORY)
     return [n for n in body.query_selector_all(markup.NOSCRIPT).values() if len(n.text) <= keep]
 
 
