@@ -255,3 +255,147 @@ def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         elif e > b:
             b = e
     yield a, b
+
+
+# how much a fixed character says about where a pattern may match: punctuation, digits and spaces stand in most
+# lines, a letter in fewer, a symbol (`ⓒ`, `@`, `■`) in few
+_COMMON = frozenset(".,-=/()[]:;'\"!?0123456789 \t")
+_CLASS_MAX = 12  # a class of more characters than this is no fixed character
+
+
+def _weight(c: int) -> float:
+    ch = chr(c)
+    if ch in _COMMON:
+        return 0.25
+    return 1.0 if ch.isalnum() else 2.5
+
+
+def _utf8(c: int) -> str:
+    return "".join(f"\\x{b:02x}" for b in chr(c).encode("utf-8", "surrogatepass"))
+
+
+def _fixed(op: object, av: object, ic: bool) -> tuple[str, float] | None:
+    """One character of a few, as a Hyperscan pattern of its UTF-8 bytes, and its weight; or None. (Bytes compile
+    ten times faster than Hyperscan's UTF-8 mode, and the bytes of whole characters only match at character starts
+    in UTF-8.)"""
+    if op is C.LITERAL:
+        chars = {av}
+    elif op is C.IN:
+        chars = set()
+        for o, a in av:  # type: ignore[attr-defined]
+            if o is C.LITERAL:
+                chars.add(a)
+            elif o is C.RANGE and a[1] - a[0] < _CLASS_MAX:
+                chars.update(range(a[0], a[1] + 1))
+            else:
+                return None
+        if not chars or len(chars) > _CLASS_MAX:
+            return None
+    else:
+        return None
+    weight = min(_weight(c) for c in chars)  # type: ignore[arg-type]
+    try:
+        if ic:
+            chars = set().union(*(_variants(c) for c in chars))  # type: ignore[arg-type]
+    except _CannotRelax:
+        return None
+    if any(0xD800 <= c <= 0xDFFF for c in chars):  # type: ignore[operator]
+        return None  # (a surrogate is never in the UTF-8 of a text Hyperscan reads)
+    spelled = sorted(_utf8(c) for c in chars)  # type: ignore[arg-type]
+    return (spelled[0] if len(spelled) == 1 else "(?:" + "|".join(spelled) + ")"), weight
+
+
+_Factors = tuple[list[str], float]  # Hyperscan patterns one of which every match holds, and the weakest's weight
+
+
+def _best(a: _Factors | None, b: _Factors | None) -> _Factors | None:
+    if a is None or b is None:
+        return a or b
+    return a if (a[1], -len(a[0])) >= (b[1], -len(b[0])) else b
+
+
+def _seq_factors(items: list, ic: bool) -> _Factors | None:
+    """The best factors of a sequence: a run of fixed characters, or what one of its items requires."""
+    best: _Factors | None = None
+    run: list[tuple[str, float]] = []
+    for op, av in [*items, (None, None)]:
+        fixed = _fixed(op, av, ic) if op is not None else None
+        if fixed is not None:
+            run.append(fixed)
+            continue
+        if run:
+            best = _best(best, (["".join(p for p, _ in run)], sum(w for _, w in run)))
+            run = []
+        if op is not None:
+            best = _best(best, _item_factors(op, av, ic))
+    return best
+
+
+def _item_factors(op: object, av: object, ic: bool) -> _Factors | None:
+    if op is C.BRANCH:
+        out: list[str] = []
+        weight = float("inf")
+        for alt in av[1]:  # type: ignore[index]
+            found = _seq_factors(alt.data, ic)
+            if found is None:
+                return None
+            out += found[0]
+            weight = min(weight, found[1])
+        return out, weight
+    if op is C.SUBPATTERN:
+        _group, add, dele, sub = av  # type: ignore[misc]
+        return _seq_factors(sub.data, (ic or bool(add & C.SRE_FLAG_IGNORECASE)) and not dele & C.SRE_FLAG_IGNORECASE)
+    if op is C.ATOMIC_GROUP:
+        return _seq_factors(av.data, ic)  # type: ignore[attr-defined]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:  # type: ignore[index]
+        return _seq_factors(av[2].data, ic)  # type: ignore[index]
+    return None  # optional, zero-width, or too many characters
+
+
+def factors(pattern: str, flags: int = 0) -> list[tuple[list[str] | None, float]] | None:
+    """For each top-level alternative of `pattern`: Hyperscan patterns of UTF-8 bytes (fixed strings, or a few
+    characters at a position) one of which every match of the alternative contains, or None when no such string is
+    found (the strings chosen are those that say most: a symbol such as `@` or `ⓒ` more than a letter, a letter
+    more than punctuation or a digit); and the most characters a match of it spans (inf: unbounded). None when the
+    pattern cannot be read so."""
+    if P is None:
+        return None
+    tree = P.parse(pattern, flags)
+    ic = bool(tree.state.flags & C.SRE_FLAG_IGNORECASE)
+    if len(tree.data) == 1 and tree.data[0][0] is C.BRANCH:
+        alts = [alt.data for alt in tree.data[0][1][1]]
+    else:
+        alts = [tree.data]
+    out: list[tuple[list[str] | None, float]] = []
+    for alt in alts:
+        widest = P.SubPattern(tree.state, alt).getwidth()[1]
+        found = _seq_factors(alt, ic)
+        out.append((found[0] if found else None, float("inf") if widest >= C.MAXREPEAT else float(widest)))
+    return out
+
+
+def literal_database(expressions: list[str], ids: list[int]) -> object | None:
+    """A Hyperscan database of `factors`' patterns (by id) over UTF-8 bytes, reporting where each match ends; None
+    without Hyperscan or when it cannot compile them."""
+    if hyperscan is None or not expressions:
+        return None
+    return _literal_database(tuple(expressions), tuple(ids))
+
+
+@functools.lru_cache(maxsize=64)
+def _literal_database(expressions: tuple[str, ...], ids: tuple[int, ...]) -> object | None:
+    try:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(
+            expressions=[e.encode() for e in expressions],
+            ids=list(ids),
+            elements=len(expressions),
+        )
+    except hyperscan.error:
+        return None
+    return db
+
+
+def char_offsets(data: bytes, text: str) -> np.ndarray | None:
+    """The character offset of each byte offset of `data` (`text` as UTF-8), or None when they are the same."""
+    return None if len(data) == len(text) else _char_offsets(data)

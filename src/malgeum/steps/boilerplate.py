@@ -15,6 +15,10 @@ except ImportError:  # Python 3.10
 
 from malgeum import langpacks
 from malgeum.document import Cut, Document
+from malgeum.line_rules import NOT_BLANK as _NOT_BLANK
+from malgeum.line_rules import SPACE as _SPACE
+from malgeum.line_rules import SPACE_MAX as _SPACE_MAX
+from malgeum.line_rules import LineRules
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.prefilter import Scanner
 from malgeum.scripts import LineScripts
@@ -22,9 +26,6 @@ from malgeum.step import Step
 
 _KINDS = ("line", "contains", "prefix", "suffix", "heading")
 _MAX_ITEMS = 30
-_SPACE_MAX = 40
-_SPACE = f"[ \\t]{{0,{_SPACE_MAX}}}"
-_NOT_BLANK = "(?=[ \\t]*[^ \\t\\n])"
 
 
 _CutLine = Callable[[int, int, str, str], None]
@@ -36,7 +37,7 @@ class _Pack:
 
     lang: str
     script: str | None  # None: the pack names no script, and its rules apply to every line
-    line: re.Pattern[str] | None
+    line: LineRules | None
     line_body: re.Pattern[str] | None  # the line rules unanchored: is what a prefix or credit leaves junk too?
     prefix: re.Pattern[str] | None
     prefix_body: re.Pattern[str] | None
@@ -107,8 +108,9 @@ class CutBoilerplate(Step):
             self._packs.append(pack)
             self._pack_of.update((name, pack) for kind in named.values() for name, _ in kind)
         # every pack's rules in one regex per kind (the first rule that matches a line names it, as one pass is
-        # cheaper than one per pack); a match on a line its pack may not cut is tried again with a pack that may
-        self._all = _compile("*", None, named_all, None)
+        # cheaper than one per pack; the line rules are the packs' own, joined); a match on a line its pack may not
+        # cut is tried again with a pack that may
+        self._all = _compile("*", None, named_all, None, LineRules.joined([p.line for p in self._packs if p.line]))
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
@@ -250,7 +252,16 @@ class CutBoilerplate(Step):
                 cuts.append(Cut(start, c.end(), *self._cut(c)))
 
 
-def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dict]]], first: str | None) -> _Pack:
+def _compile(
+    lang: str,
+    script: str | None,
+    named: dict[str, list[tuple[str, dict]]],
+    first: str | None,
+    line: LineRules | None = None,
+) -> _Pack:
+    if line is None:
+        line = LineRules([(n, langpacks.alternatives(r["pattern"])) for n, r in named["line"]])
+
     def merged(kind: str, before: str, after: str) -> re.Pattern[str] | None:
         parts = [f"(?P<{n}>{langpacks.alternatives(r['pattern'])})" for n, r in named[kind]]
         return re.compile(f"{before}(?:{'|'.join(parts)}){after}", re.M) if parts else None
@@ -259,8 +270,7 @@ def _compile(lang: str, script: str | None, named: dict[str, list[tuple[str, dic
         lang=lang,
         script=script,
         suffix_reach=_widest([langpacks.alternatives(r["pattern"]) for _, r in named["suffix"]], _SPACE_MAX),
-        # a blank line is passed over at once (no rule matches one: a test checks), not tried rule by rule
-        line=merged("line", f"^{_NOT_BLANK}{_SPACE}", f"{_SPACE}$"),
+        line=line or None,
         # (`(서울=연합뉴스) 홍길동 기자 =hong@yna.co.kr`: what the prefix leaves is a line rule's)
         line_body=merged("line", _SPACE, _SPACE),
         prefix=merged("prefix", f"^{_SPACE}", ""),
