@@ -149,6 +149,16 @@ def test_importing_malgeum_does_not_import_the_steps():
     assert done.stdout.strip() == "False", done.stderr
 
 
+def test_a_run_on_jsonl_never_imports_arrow():
+    # Arrow is a fifth of what a worker imports, and only Parquet input or output needs it
+    code = (
+        "import sys, malgeum.cli, malgeum.engine.local, malgeum.recipe as r; r.build(r.load()); "
+        "print('pyarrow' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
+
+
 def test_runs_of_one_process_read_the_packs_each_names(tmp_path, monkeypatch):
     """Workers forked from one server serve every run of a process: a run under another MALGEUM_LANGPACKS
     must read that setting's packs, not the packs the server (or a previous run) read."""

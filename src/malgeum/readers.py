@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
-import pyarrow.parquet as pq
 import zstandard
 
 from malgeum import html, pagemeta, records, storage
@@ -363,6 +362,8 @@ def plan(inputs: list[str], chunk_bytes: int = CHUNK_BYTES, fed: bool = True) ->
             for i in range(k):
                 add("jsonl", [path], [rel], i * part, -1 if i == k - 1 else (i + 1) * part, size // k)
         elif kind == "parquet":
+            import pyarrow.parquet as pq  # (Parquet alone needs Arrow: a JSONL run never imports it)
+
             try:
                 meta = pq.ParquetFile(storage.parquet_source(path)).metadata
             except Exception:
@@ -658,6 +659,8 @@ class ShardReader:
                 )
 
     def _parquet(self, path: str, rel: str) -> Iterator[tuple[int | None, Document | Bad]]:
+        import pyarrow.parquet as pq
+
         s = self.shard
         try:
             pf = pq.ParquetFile(storage.parquet_source(path))
@@ -679,7 +682,9 @@ class ShardReader:
                 )
                 row += n
                 continue
-            for rec, why in records.rows(table, self.fields.html or self.fields.text):
+            from malgeum import arrow_rows
+
+            for rec, why in arrow_rows.rows(table, self.fields.html or self.fields.text):
                 if why:
                     yield row, Bad(rel, row, why, rec)
                 else:

@@ -6,12 +6,14 @@ import contextlib
 import gzip
 import os
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 import zstandard
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 FORMATS = ("jsonl", "parquet")
 COMPRESSIONS = ("zstd", "gzip", "none")  # of output files; Parquet compresses its columns with the same codec
@@ -45,6 +47,8 @@ def jsonl_name(shard_name: str, compression: str) -> str:
 
 def _codec_of(path: Path) -> str:
     """The codec a Parquet file's columns were written with (a rewrite keeps it)."""
+    import pyarrow.parquet as pq  # (Parquet alone needs Arrow: the default JSONL path never imports it)
+
     codec = pq.ParquetFile(path).metadata.row_group(0).column(0).compression.lower()
     return "none" if codec == "uncompressed" else codec
 
@@ -54,6 +58,8 @@ def atomic_write_table(path: Path, table: pa.Table) -> None:
     codec (harmonizing a run's meta types rewrites files, not the run's choice of compression)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     codec = _codec_of(path) if path.exists() else _PARQUET_CODEC[PARQUET_COMPRESSION]
+    import pyarrow.parquet as pq
+
     try:
         pq.write_table(table, tmp, row_group_size=ROW_GROUP, compression=codec)
         with open(tmp, "rb+") as f:
@@ -126,6 +132,8 @@ class _Part:
     def _flush_rows(self) -> None:
         if not self._rows:
             return
+        import pyarrow.parquet as pq
+
         from malgeum.parquet_meta import table
 
         self.tmp.parent.mkdir(parents=True, exist_ok=True)
