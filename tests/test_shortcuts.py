@@ -159,3 +159,27 @@ def test_suffix_credits_looked_for_near_the_line_end_are_those_looked_for_on_the
             for reach in (pack.suffix_reach, None)
         )
         assert list(near) == list(whole), pack.lang
+
+
+def _voted_script(text: str) -> tuple[str | None, float]:
+    """`document_script` without its shortcuts: every line votes for its script."""
+    from malgeum.steps import foreign
+
+    if scripts.text_script(text) in ("hangul", None):
+        return scripts.text_script(text), 1.0
+    votes = dict.fromkeys(scripts.SCRIPTS, 0)
+    for line in text.split("\n"):
+        counts = scripts.script_counts(line)
+        if (name := scripts.main_script(counts)) is not None:
+            votes[name] += min(counts[name], foreign._VOTE_CAP)
+    main = scripts.main_script(votes)
+    return main, votes[main] / sum(votes.values()) if main else 0.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.tuples(st.sampled_from([*SCRIPTS, "\n", "Hello world. ", "Привет"]), st.integers(1, 80))))
+def test_the_script_of_a_document_of_one_script_is_the_vote_of_its_lines(pieces):
+    from malgeum.steps.foreign import document_script
+
+    text = "".join(c * n for c, n in pieces)
+    assert document_script(text) == _voted_script(text)

@@ -18,11 +18,14 @@ _VOTE_CAP = 60
 
 def document_script(text: str) -> tuple[str | None, float]:
     """The script most of the document is written in and its share of the letters. Where Hangul is the majority
-    of the characters that is `text_script`'s one scan (the share is then at least 3/4 against Latin); else each
-    line votes for its script with its letters, capped at `_VOTE_CAP`."""
+    of the characters that is `text_script`'s one scan (the share is then at least 3/4 against Latin), and where
+    one script has all the letters it is that script; else each line votes for its script with its letters,
+    capped at `_VOTE_CAP`."""
     main = text_script(text)
     if main == "hangul" or main is None:
         return main, 1.0
+    if not any(n for name, n in script_counts(text).items() if name != main):
+        return main, 1.0  # the letters of one script alone (most English pages): every line votes for it
     votes = dict.fromkeys(SCRIPTS, 0)
     for line in text.split("\n"):
         counts = script_counts(line)
