@@ -49,10 +49,15 @@ texts = st.lists(lines, max_size=8).map("\n".join)
 
 
 @functools.cache
-def _rules() -> list[LineRules]:
+def _step():
     from malgeum.recipe import build
 
     (step,) = build({"steps": ["boilerplate"]})
+    return step
+
+
+def _rules() -> list[LineRules]:
+    step = _step()
     return [*(p.line for p in step._packs if p.line), step._all.line]
 
 
@@ -126,16 +131,50 @@ def test_line_rules_survive_pickling():
 
 def test_factors_are_fixed_strings_every_match_holds():
     (byline, mark) = prefilter.factors(r"(?:[가-힣]{2,4}\s?기자)|(?:ⓒ\s?\w+)")
-    assert byline == (["\\xea\\xb8\\xb0\\xec\\x9e\\x90"], 7.0)
-    assert mark[0] == ["\\xe2\\x93\\x92"] and math.isinf(mark[1])
+    assert byline == (["\\xea\\xb8\\xb0\\xec\\x9e\\x90"], 2.0, 7.0)  # two letters, seven characters at most
+    assert mark[:2] == (["\\xe2\\x93\\x92"], 2.5) and math.isinf(mark[2])
     # a symbol says more than a letter, a letter more than punctuation: `@`, not `.`
-    ((strings, _),) = prefilter.factors(r"[a-z]{1,9}\.[a-z]{1,9}@[a-z]{1,9}")
+    ((strings, _, _),) = prefilter.factors(r"[a-z]{1,9}\.[a-z]{1,9}@[a-z]{1,9}")
     assert strings == ["\\x40"]
     # every way of writing a word without case, as Python's re folds it (`ſ` is an `s`)
-    ((strings, _),) = prefilter.factors("(?i:subscribe)")
+    ((strings, _, _),) = prefilter.factors("(?i:subscribe)")
     db = prefilter.literal_database(strings, [0] * len(strings))
     for text in ("SUBSCRIBE", "ſubſcribe", "Subscribe"):
         found: list[tuple[int, int]] = []
         db.scan(text.encode(), match_event_handler=line_rules._collect, context=found)
         assert found, text
-    assert prefilter.factors("(?:a|b?)")[1] == (None, 1.0)  # an optional part holds no string
+    assert prefilter.factors("(?:a|b?)")[1] == (None, 0.0, 1.0)  # an optional part holds no string
+
+
+ENDINGS = [*PIECES, "(AP Photo/Jane Doe)", "Photo: Reuters", "© Getty Images", "했다.", "사진=연합뉴스", " /뉴스1"]
+ending_texts = st.lists(st.lists(st.sampled_from(ENDINGS), max_size=5).map("".join), max_size=8).map("\n".join)
+
+
+def _plain_suffixes(pack, text: str) -> list[tuple[int, int, str | None]]:
+    """Every line not ending like a Korean sentence, searched near its end."""
+    out, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line and not line.rstrip(" \t").endswith(("다.", "요.", "죠.", "까.")):
+            lo = start if pack.suffix_reach is None else max(start, end - pack.suffix_reach)
+            out += [(m.start(), m.end(), m.lastgroup) for m in pack.suffix.finditer(text, lo, end)]
+        start = end + 1
+    return out
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=ending_texts)
+def test_credits_are_looked_for_on_the_lines_that_may_hold_them(text):
+    from malgeum.steps import boilerplate
+
+    step = _step()
+    for pack in [*step._packs, step._all]:
+        assert _spans(list(boilerplate._suffix_matches(pack, text))) == _plain_suffixes(pack, text)
+
+
+def test_credits_found_by_their_strings_where_the_strings_say_something():
+    packs = {p.lang: p for p in _step()._packs}
+    assert packs["en"].suffix_lines.selective  # `Photo`, `©`, `Getty`
+    assert not packs["ko"].suffix_lines.selective  # a dateline stamp holds nothing but digits and dots
+    text = "The council met.\nCrowds gather. (AP Photo/Jane Doe)\nNothing here"
+    assert packs["en"].suffix_lines.lines(text, [0, 17, 51], [16, 50, 63]) == {1}

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from malgeum import prefilter
 
@@ -40,6 +41,7 @@ class _Factors:
     rule_of: list[int] = field(default_factory=list)  # alternative -> rule number (in the rules joined)
     widest: list[float] = field(default_factory=list)  # alternative -> most characters a match spans
     free: list[tuple[int, float]] = field(default_factory=list)  # (rule, widest) of alternatives with no string
+    weakest: float = float("inf")  # what the weakest alternative's strings say (prefilter.factors)
 
 
 class LineRules:
@@ -85,12 +87,7 @@ class LineRules:
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """The match of every line some rule matches, in order."""
-        starts = [0]
-        at = text.find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = text.find("\n", at + 1)
-        ends = [s - 1 for s in starts[1:]] + [len(text)]
+        starts, ends = line_bounds(text)
         tried = self._candidates(text, starts, ends)
         out = []
         if tried is None:
@@ -130,12 +127,8 @@ class LineRules:
             return lengths[j]
 
         for f in self._factors:
-            hits: list[tuple[int, int]] = []
-            f.db.scan(data, match_event_handler=_collect, context=hits)  # type: ignore[attr-defined]
             alts_of, rule_of, widest = f.alts_of, f.rule_of, f.widest
-            for string, end in hits:
-                pos = int(to_char[end]) if to_char is not None else end
-                j = bisect.bisect_right(starts, pos - 1) - 1  # the line of the string's last character
+            for j, _pos, string in _hits(f, data, to_char, starts):
                 n = length(j)
                 for alt in alts_of[string]:
                     if n <= widest[alt]:
@@ -155,6 +148,64 @@ def _collect(string: int, start: int, end: int, flags: int, hits: list[tuple[int
     hits.append((string, end))
 
 
+def _hits(f: _Factors, data: bytes, to_char: Any, starts: list[int]) -> Iterator[tuple[int, int, int]]:
+    """(line, character offset where it ends, string number) of every string of `f` in `data`."""
+    hits: list[tuple[int, int]] = []
+    f.db.scan(data, match_event_handler=_collect, context=hits)  # type: ignore[attr-defined]
+    for string, end in hits:
+        pos = int(to_char[end]) if to_char is not None else end
+        yield bisect.bisect_right(starts, pos - 1) - 1, pos, string  # (the line of the string's last character)
+
+
+def line_bounds(text: str) -> tuple[list[int], list[int]]:
+    """The start and end (before its line break) of every line."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts, [s - 1 for s in starts[1:]] + [len(text)]
+
+
+class EndingLines:
+    """The lines a pattern whose every match ends its line (a credit after a caption, `…{SPACE}$`) may match on:
+    those holding one of the strings of one of its alternatives within that alternative's widest match (and
+    SPACE_MAX spaces) of the line's end. `rules`: (name, pattern) whose top-level alternatives the pattern joins.
+
+    Where an alternative's strings are punctuation or digits alone (the dots of `2021.12.26`), nearly every line
+    holds one near its end, and finding them costs more than it saves: `selective` is then False and `lines`
+    names every line."""
+
+    def __init__(self, rules: Sequence[tuple[str, str]]) -> None:
+        self.rules = list(rules)
+        self._factors = _read(self.rules, 0)
+        f = self._factors  # how far from the line's end each string may stand: its alternatives' widest
+        self._reach = [max(f.widest[alt] for alt in alts) + SPACE_MAX for alts in f.alts_of]
+        self.selective = f.db is not None and not f.free and f.weakest >= 1
+
+    def __reduce__(self) -> tuple[type[EndingLines], tuple[list[tuple[str, str]]]]:
+        return EndingLines, (self.rules,)
+
+    def lines(self, text: str, starts: list[int], ends: list[int]) -> set[int] | None:
+        """The numbers of the lines worth searching, or None: every line."""
+        f = self._factors
+        if not self.selective:
+            return None
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:
+            return None
+        hits: list[tuple[int, int]] = []
+        f.db.scan(data, match_event_handler=_collect, context=hits)  # type: ignore[attr-defined]
+        to_char, reach, out = prefilter.char_offsets(data, text), self._reach, set()
+        for string, end in hits:
+            pos = int(to_char[end]) if to_char is not None else end
+            j = bisect.bisect_right(starts, pos - 1) - 1
+            if ends[j] - pos <= reach[string]:
+                out.add(j)
+        return out
+
+
 def _read(rules: list[tuple[str, str]], offset: int) -> _Factors:
     """The rules' strings, by alternative, in one database (None when a rule cannot be read so)."""
     number: dict[str, int] = {}  # string -> its number in the database (alternatives share strings)
@@ -163,7 +214,8 @@ def _read(rules: list[tuple[str, str]], offset: int) -> _Factors:
         found = prefilter.factors(pattern, re.M)
         if found is None:
             return out
-        for strings, widest in found:
+        for strings, weight, widest in found:
+            out.weakest = min(out.weakest, weight)
             if strings is None:
                 out.free.append((r + offset, widest))
                 continue

@@ -352,12 +352,13 @@ def _item_factors(op: object, av: object, ic: bool) -> _Factors | None:
     return None  # optional, zero-width, or too many characters
 
 
-def factors(pattern: str, flags: int = 0) -> list[tuple[list[str] | None, float]] | None:
+def factors(pattern: str, flags: int = 0) -> list[tuple[list[str] | None, float, float]] | None:
     """For each top-level alternative of `pattern`: Hyperscan patterns of UTF-8 bytes (fixed strings, or a few
     characters at a position) one of which every match of the alternative contains, or None when no such string is
     found (the strings chosen are those that say most: a symbol such as `@` or `ⓒ` more than a letter, a letter
-    more than punctuation or a digit); and the most characters a match of it spans (inf: unbounded). None when the
-    pattern cannot be read so."""
+    more than punctuation or a digit); what the weakest of them says (a letter 1, a symbol 2.5, punctuation or a
+    digit 0.25, summed along a string; 0 without strings); and the most characters a match of it spans (inf:
+    unbounded). None when the pattern cannot be read so."""
     if P is None:
         return None
     tree = P.parse(pattern, flags)
@@ -366,11 +367,11 @@ def factors(pattern: str, flags: int = 0) -> list[tuple[list[str] | None, float]
         alts = [alt.data for alt in tree.data[0][1][1]]
     else:
         alts = [tree.data]
-    out: list[tuple[list[str] | None, float]] = []
+    out: list[tuple[list[str] | None, float, float]] = []
     for alt in alts:
         widest = P.SubPattern(tree.state, alt).getwidth()[1]
-        found = _seq_factors(alt, ic)
-        out.append((found[0] if found else None, float("inf") if widest >= C.MAXREPEAT else float(widest)))
+        found = _seq_factors(alt, ic) or (None, 0.0)
+        out.append((*found, float("inf") if widest >= C.MAXREPEAT else float(widest)))
     return out
 
 

@@ -18,7 +18,7 @@ from malgeum.document import Cut, Document
 from malgeum.line_rules import NOT_BLANK as _NOT_BLANK
 from malgeum.line_rules import SPACE as _SPACE
 from malgeum.line_rules import SPACE_MAX as _SPACE_MAX
-from malgeum.line_rules import LineRules
+from malgeum.line_rules import EndingLines, LineRules, line_bounds
 from malgeum.lines import non_overlapping, whole_line
 from malgeum.prefilter import Scanner
 from malgeum.scripts import LineScripts
@@ -42,6 +42,7 @@ class _Pack:
     prefix: re.Pattern[str] | None
     prefix_body: re.Pattern[str] | None
     suffix: re.Pattern[str] | None
+    suffix_lines: EndingLines | None  # the lines a suffix rule may match on
     heading: re.Pattern[str] | None
     contains: re.Pattern[str] | None
     suffix_reach: int | None  # the most characters a suffix match spans (None: unbounded)
@@ -183,7 +184,7 @@ class CutBoilerplate(Step):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
                 self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
-        for m in _suffix_matches(scan.suffix, scan.suffix_reach, text):
+        for m in _suffix_matches(scan, text):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
                 self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)
@@ -277,6 +278,9 @@ def _compile(
         prefix_body=merged("prefix", "", ""),
         # a credit starts after a space, at a bracket or slash, or glued to a caption's last character
         # (`...있다.연합뉴스`, `...마을사진=충남도 제공`): checking that first skips most positions
+        suffix_lines=EndingLines([(n, langpacks.alternatives(r["pattern"])) for n, r in named["suffix"]])
+        if named["suffix"]
+        else None,
         suffix=merged("suffix", "(?:(?=[ \\t/|(\\[【ⓒⒸ©*<〈［])|(?<=[.)])|(?=(?:사진|그래픽)\\s?=))", f"{_SPACE}$"),
         heading=merged("heading", f"^{_NOT_BLANK}{_SPACE}", f"{_SPACE}$"),
         # unanchored: each language's regex skips ahead on its own first characters
@@ -284,15 +288,24 @@ def _compile(
     )
 
 
-def _suffix_matches(suffix: re.Pattern[str] | None, reach: int | None, text: str) -> Iterator[re.Match[str]]:
-    """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no
-    credit ends so, and skipping those lines saves a third of the step's time on news. A match ends its line, so
-    it starts within `reach` characters of the line's end: the rest of a long paragraph is not searched."""
+def _suffix_matches(pack: _Pack, text: str) -> Iterator[re.Match[str]]:
+    """Suffix matches, looked for only on lines that do not end like a Korean sentence (`…했다.`): no credit ends
+    so. A match ends its line, so it starts within `suffix_reach` characters of the line's end: the rest of a long
+    paragraph is not searched; and it holds one of its rule's strings (`line_rules.EndingLines`): a line without
+    one is not searched at all."""
+    suffix, reach = pack.suffix, pack.suffix_reach
     if not suffix:
         return
-    for line in _MAY_END_IN_CREDIT.finditer(text):
-        start, end = line.start(), line.end()
-        yield from suffix.finditer(text, start if reach is None else max(start, end - reach), end)
+    if pack.suffix_lines is None or not pack.suffix_lines.selective:
+        for line in _MAY_END_IN_CREDIT.finditer(text):
+            start, end = line.start(), line.end()
+            yield from suffix.finditer(text, start if reach is None else max(start, end - reach), end)
+        return
+    starts, ends = line_bounds(text)
+    for j in sorted(pack.suffix_lines.lines(text, starts, ends) or ()):
+        start, end = starts[j], ends[j]
+        if start < end and not text[start:end].rstrip(" \t").endswith(_SENTENCE_ENDS):
+            yield from suffix.finditer(text, start if reach is None else max(start, end - reach), end)
 
 
 def _widest(patterns: list[str], then: int) -> int | None:
@@ -320,7 +333,9 @@ def _ends_a_list(text: str, le: int, cut_lines: set[int]) -> bool:
     return True
 
 
-# linear: one run to the line's end and back per line (unbounded on purpose: a line is never cut in two here)
+# how a Korean sentence ends, and no credit; linear: one run to the line's end and back per line (unbounded on
+# purpose: a line is never cut in two here)
+_SENTENCE_ENDS = ("다.", "요.", "죠.", "까.")
 _MAY_END_IN_CREDIT = re.compile(r"^(?![^\n]*[다요죠까]\.[ \t]*$)[^\n]+", re.M)
 _MAX_CREDIT = 500  # characters: at least the longest credit a suffix rule can match (a test checks)
 _MAX_CHAIN = 8  # credits peeled off one line end; real chains have 2-4, a line of repeated credits has thousands

@@ -213,6 +213,8 @@ class CutWordSalad(Step):
 
     def apply(self, doc: Document) -> None:
         text = doc.text
+        if not _HANGUL.search(text):
+            return  # (a block starts at lines mostly of Hangul: an English page is passed over in one scan)
         spans = [(s, e) for s, e in line_bounds(text) if text[s:e].strip()]
         # a block needs two seed lines close together; most documents stop here, after one cheap pass
         seeds = [k for k, (s, e) in enumerate(spans) if self._seed(text[s:e])]
