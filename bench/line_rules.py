@@ -68,7 +68,7 @@ def main() -> int:
         texts.append(doc.text)
     print(f"{len(texts):,} texts, {sum(map(len, texts)):,} characters; seconds of CPU, best of {a.rounds}")
     print(f"{'line rules':12s} {'where strings stand':>20s} {'every line start':>17s} {'ratio':>6s}  same")
-    for name, rules in [*((p.lang, p.line) for p in step._packs if p.line), ("joined", step._all.line)]:
+    for name, rules in [*((p.lang, p.line) for p in step._packs if p.line), ("joined", step._lines_all)]:
         one = rules.one_regex()
         fast = [[(m.span(), m.lastgroup) for m in rules.finditer(t)] for t in texts]
         plain = [[(m.span(), m.lastgroup) for m in one.finditer(t)] for t in texts]

@@ -58,7 +58,7 @@ def _step():
 
 def _rules() -> list[LineRules]:
     step = _step()
-    return [*(p.line for p in step._packs if p.line), step._all.line]
+    return [*(p.line for p in step._packs if p.line), step._lines_all]
 
 
 def _spans(matches: list[re.Match[str]]) -> list[tuple[int, int, str | None]]:
@@ -168,7 +168,7 @@ def test_credits_are_looked_for_on_the_lines_that_may_hold_them(text):
     from malgeum.steps import boilerplate
 
     step = _step()
-    for pack in [*step._packs, step._all]:
+    for pack in [*step._packs, step._one_regex()]:
         assert _spans(list(boilerplate._suffix_matches(pack, text))) == _plain_suffixes(pack, text)
 
 
@@ -178,3 +178,50 @@ def test_credits_found_by_their_strings_where_the_strings_say_something():
     assert not packs["ko"].suffix_lines.selective  # a dateline stamp holds nothing but digits and dots
     text = "The council met.\nCrowds gather. (AP Photo/Jane Doe)\nNothing here"
     assert packs["en"].suffix_lines.lines(text, [0, 17, 51], [16, 50, 63]) == {1}
+
+
+MIXED = [*ENDINGS, "관련기사", "Related stories", "▶ 관련기사", "(서울=연합뉴스) 홍길동 기자 = ", "By Jane Doe, "]
+MIXED += ["  ", "\t"]
+mixed_texts = st.lists(st.lists(st.sampled_from(MIXED), max_size=5).map("".join), max_size=10).map("\n".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=mixed_texts)
+def test_a_document_in_two_scripts_is_cut_as_by_one_regex_of_every_pack(text):
+    from malgeum import Document
+    from malgeum.steps import boilerplate
+
+    step, plain = _step(), _one_regex_step()
+    a, b = Document("x", text), Document("x", text)
+    step.apply(a)
+    plain.apply(b)
+    assert (a.text, [e.to_dict() for e in a.edits]) == (b.text, [e.to_dict() for e in b.edits])
+    assert boilerplate  # (the module the reference below reaches into)
+
+
+@functools.cache
+def _one_regex_step():
+    """The step scanning a document of several packs' scripts with one regex of every pack's rules per kind."""
+    from malgeum.recipe import build
+    from malgeum.steps import boilerplate
+
+    (step,) = build({"steps": ["boilerplate"]})
+    one = step._one_regex()
+    step._each_line = lambda kind, packs, text: list(getattr(one, kind).finditer(text))
+    step._suffixes = lambda packs, text: [m for m in boilerplate._suffix_matches(one, text) if m.end() > m.start()]
+    return step
+
+
+def test_on_a_line_starting_with_a_space_one_regex_of_the_packs_decides_the_first_rule():
+    from types import SimpleNamespace
+
+    from malgeum.steps.boilerplate import CutBoilerplate
+
+    first = SimpleNamespace(prefix=re.compile(r"^[ \t]{0,40}(?:(?P<r0>\sfoo))", re.M))
+    second = SimpleNamespace(prefix=re.compile(r"^[ \t]{0,40}(?:(?P<r1>foo))", re.M))
+    one = SimpleNamespace(prefix=re.compile(r"^[ \t]{0,40}(?:(?P<r0>\sfoo)|(?P<r1>foo))", re.M))
+    step = SimpleNamespace(_one_regex=lambda: one)
+    text = "foo bar\n foo bar"
+    found = CutBoilerplate._each_line(step, "prefix", [first, second], text)  # type: ignore[arg-type]
+    assert [(m.start(), m.lastgroup) for m in found] == [(m.start(), m.lastgroup) for m in one.prefix.finditer(text)]
+    assert [m.lastgroup for m in found] == ["r1", "r1"]  # (each pack's first match on the second line: r0)

@@ -108,15 +108,52 @@ class CutBoilerplate(Step):
             pack = _compile(lang, langpacks.script(lang), named, data.get("contains_first_chars"))
             self._packs.append(pack)
             self._pack_of.update((name, pack) for kind in named.values() for name, _ in kind)
-        # every pack's rules in one regex per kind (the first rule that matches a line names it, as one pass is
-        # cheaper than one per pack; the line rules are the packs' own, joined); a match on a line its pack may not
-        # cut is tried again with a pack that may
-        self._all = _compile("*", None, named_all, None, LineRules.joined([p.line for p in self._packs if p.line]))
+        # a document in several packs' scripts is scanned with each pack's regexes, and on each line the first
+        # rule in order that matches names it, as one regex of every pack's rules would (the line rules joined);
+        # that one regex itself is compiled only for what a line starting with a space needs (see `_each_line`).
+        # A match on a line its pack may not cut is tried again with a pack that may (`fitting`)
+        self._named_all = named_all
+        self._all: _Pack | None = None
+        self._lines_all = LineRules.joined([p.line for p in self._packs if p.line])
         self._items = {
             n: re.compile(f"{_SPACE}(?:{langpacks.alternatives(r['items'])}){_SPACE}")
             for n, r in self._rules.items()
             if r["kind"] == "heading"
         }
+
+    def _one_regex(self) -> _Pack:
+        if self._all is None:
+            self._all = _compile("*", None, self._named_all, None, self._lines_all)
+        return self._all
+
+    def _each_line(self, kind: str, packs: list[_Pack], text: str) -> list[re.Match[str]]:
+        """The matches of one regex of every pack's `heading` or `prefix` rules (matches that start their
+        line): each pack's own, the first pack's where several match a line, as the rules' order says. On a line
+        that starts with a space or tab, the spaces one regex gives back could make a later pack's rule the first,
+        so that regex decides there."""
+        found: dict[int, list[re.Match[str]]] = {}
+        for p in packs:
+            rx = getattr(p, kind)
+            for m in rx.finditer(text) if rx is not None else ():
+                found.setdefault(m.start(), []).append(m)
+        out = []
+        for ls in sorted(found):
+            ms = found[ls]
+            if len(ms) > 1 and text[ls] in " \t":
+                again = getattr(self._one_regex(), kind).match(text, ls)
+                ms = [again] if again is not None else []
+            out += ms[:1]
+        return out
+
+    def _suffixes(self, packs: list[_Pack], text: str) -> list[re.Match[str]]:
+        """The credits one regex of every pack's suffix rules would find: on each line, the match that starts
+        first (a credit ends its line), of the first pack when two start together."""
+        found: dict[int, re.Match[str]] = {}
+        for p in packs:
+            for m in _suffix_matches(p, text):
+                if m.end() > m.start() and ((old := found.get(m.end())) is None or m.start() < old.start()):
+                    found[m.end()] = m
+        return [found[e] for e in sorted(found)]
 
     def _cut(self, m: re.Match[str]) -> tuple[str, str]:
         rule = self._rules[m.lastgroup or ""]
@@ -138,7 +175,7 @@ class CutBoilerplate(Step):
             return
         # a document one pack may act on is scanned with that pack's rules alone (an English page with none of
         # the Korean rules): what the merged rules would find of another pack there, `fitting` would turn down
-        scan = packs[0] if len(packs) == 1 else self._all
+        one = packs[0] if len(packs) == 1 else None
 
         def fitting(m: re.Match[str], kind: str, ls: int, le: int) -> tuple[_Pack, re.Match[str]] | None:
             """The match, or another pack's on the same line when the match's pack may not cut that line."""
@@ -154,7 +191,8 @@ class CutBoilerplate(Step):
                     return p, again
             return None
 
-        for m in scan.line.finditer(text) if scan.line else ():
+        lines = one.line if one is not None else self._lines_all
+        for m in lines.finditer(text) if lines else ():
             if m.end() > m.start() and (found := fitting(m, "line", m.start(), m.end())):
                 m = found[1]
                 rule = self._rules[m.lastgroup or ""]
@@ -162,7 +200,14 @@ class CutBoilerplate(Step):
                     listed.append((m.start(), m.end(), rule["id"], rule["reason"]))
                 else:
                     cut_line(m.start(), m.end(), rule["id"], rule["reason"])
-        for m in scan.heading.finditer(text) if scan.heading else ():
+        headings = (
+            self._each_line("heading", packs, text)
+            if one is None
+            else one.heading.finditer(text)
+            if one.heading
+            else ()
+        )
+        for m in headings:
             if not (found := fitting(m, "heading", m.start(), m.end())):
                 continue
             m = found[1]
@@ -180,11 +225,14 @@ class CutBoilerplate(Step):
             elif end > m.end():  # a line rule took the heading (`Related stories` is a widget too): the list is this
                 # rule's
                 cut_line(m.end() + 1, end, *self._cut(m))
-        for m in scan.prefix.finditer(text) if scan.prefix else ():
+        prefixes = (
+            self._each_line("prefix", packs, text) if one is None else one.prefix.finditer(text) if one.prefix else ()
+        )
+        for m in prefixes:
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "prefix", ls, le)):
                 self._cut_prefix(found[0], text, found[1], ls, le, cuts, cut_line)
-        for m in _suffix_matches(scan, text):
+        for m in self._suffixes(packs, text) if one is None else _suffix_matches(one, text):
             ls, le = _line_around(text, m.start(), m.end())
             if m.end() > m.start() and ls not in cut_lines and (found := fitting(m, "suffix", ls, le)):
                 self._cut_suffix(found[0], text, found[1], ls, le, cuts, cut_line)
