@@ -48,8 +48,9 @@ class _Pack:
     suffix_reach: int | None  # the most characters a suffix match spans (None: unbounded)
 
     def __post_init__(self) -> None:
-        # the contains rules are found by Hyperscan and confirmed by re (malgeum.prefilter); the line, heading and
-        # prefix rules are left to re: Hyperscan finds them too large (and spends a second saying so)
+        # the contains rules are found by Hyperscan and confirmed by re (malgeum.prefilter), the line rules are
+        # tried where their fixed strings stand (malgeum.line_rules); the heading and prefix rules are left to re:
+        # relaxed, Hyperscan finds them too large (and spends a second saying so)
         self._contains = Scanner([self.contains] if self.contains else [])
 
     def contained(self, text: str) -> Iterable[re.Match[str]]:
