@@ -219,13 +219,16 @@ def split_corpus_stage(recipe: dict[str, Any] | list[Any]) -> tuple[dict[str, An
 
 
 def build(recipe: dict[str, Any] | list[Any]) -> list[Step]:
+    from malgeum import charsets
+
     steps = []
     registry = _registry()
-    for n, (kind, params) in enumerate(parse(split_corpus_stage(recipe)[0]), 1):
-        try:
-            steps.append(registry[kind](**params))
-        except (TypeError, ValueError) as e:
-            raise RecipeError(f"step {n} ({kind}): {e}") from e
+    with charsets.once():  # (the packs' regexes share most of their character classes)
+        for n, (kind, params) in enumerate(parse(split_corpus_stage(recipe)[0]), 1):
+            try:
+                steps.append(registry[kind](**params))
+            except (TypeError, ValueError) as e:
+                raise RecipeError(f"step {n} ({kind}): {e}") from e
     return steps
 
 
