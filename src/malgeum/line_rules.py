@@ -1,8 +1,8 @@
 """Rules that match a whole line, tried only on the lines where they may match.
 
 A pack's line rules are hundreds of alternatives, each to match a line whole (between up to SPACE_MAX spaces or
-tabs), and Python's `re` tries every alternative at every line start: most of what the boilerplate step cost on
-news. But every match of an alternative holds one of a few fixed strings (`기자`, `@`, `ⓒ`:
+tabs), and as one regex Python's `re` would try every alternative at every line start (half of the boilerplate
+step's time on news). But every match of an alternative holds one of a few fixed strings (`기자`, `@`, `ⓒ`:
 `malgeum.prefilter.factors`) and spans at most so many characters. So one Hyperscan scan of the text for all
 the rules' strings names the lines worth trying, and the rules to try there: a line is tried with a rule when it
 holds one of the strings of one of the rule's alternatives and is no longer than that alternative's widest
