@@ -189,3 +189,14 @@ def test_the_script_of_a_document_of_one_script_is_the_vote_of_its_lines(pieces)
 
     text = "".join(c * n for c, n in pieces)
     assert document_script(text) == _voted_script(text)
+
+
+PIECES = [*"가나다했다.?! “”\"'", "했다. ", "좋다. ", "그런데"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_a_lines_pieces_cut_once_answer_as_cut_for_each_test(text):
+    pieces = salad._pieces(text)
+    assert salad.sentence_like(text, pieces) == salad.sentence_like(text)
+    assert salad.fragments(text, pieces) == salad.fragments(text)
