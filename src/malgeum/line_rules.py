@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from malgeum import prefilter
+from malgeum import lines, prefilter
 
 SPACE_MAX = 40
 SPACE = f"[ \\t]{{0,{SPACE_MAX}}}"
@@ -52,7 +52,7 @@ class LineRules:
         self.rules = list(rules)
         self._each = [re.compile(f"{_BEFORE}(?:(?P<{n}>{p})){_AFTER}", re.M) for n, p in self.rules]
         self._all: re.Pattern[str] | None = None  # the one regex, compiled when first needed
-        self._factors = _factors if _factors is not None else [_read(self.rules, 0)]
+        self._factors = _factors if _factors is not None else [_read(self.rules)]
 
     @classmethod
     def joined(cls, parts: Sequence[LineRules]) -> LineRules:
@@ -158,13 +158,9 @@ def _hits(f: _Factors, data: bytes, to_char: Any, starts: list[int]) -> Iterator
 
 
 def line_bounds(text: str) -> tuple[list[int], list[int]]:
-    """The start and end (before its line break) of every line."""
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    return starts, [s - 1 for s in starts[1:]] + [len(text)]
+    """The starts and the ends (before the line break) of the text's lines."""
+    bounds = lines.line_bounds(text)
+    return [s for s, _ in bounds], [e for _, e in bounds]
 
 
 class EndingLines:
@@ -178,7 +174,7 @@ class EndingLines:
 
     def __init__(self, rules: Sequence[tuple[str, str]]) -> None:
         self.rules = list(rules)
-        self._factors = _read(self.rules, 0)
+        self._factors = _read(self.rules)
         f = self._factors  # how far from the line's end each string may stand: its alternatives' widest
         self._reach = [max(f.widest[alt] for alt in alts) + SPACE_MAX for alts in f.alts_of]
         self.selective = f.db is not None and not f.free and f.weakest >= 1
@@ -188,25 +184,17 @@ class EndingLines:
 
     def lines(self, text: str, starts: list[int], ends: list[int]) -> set[int] | None:
         """The numbers of the lines worth searching, or None: every line."""
-        f = self._factors
         if not self.selective:
             return None
         try:
             data = text.encode()
         except UnicodeEncodeError:
             return None
-        hits: list[tuple[int, int]] = []
-        f.db.scan(data, match_event_handler=_collect, context=hits)  # type: ignore[attr-defined]
-        to_char, reach, out = prefilter.char_offsets(data, text), self._reach, set()
-        for string, end in hits:
-            pos = int(to_char[end]) if to_char is not None else end
-            j = bisect.bisect_right(starts, pos - 1) - 1
-            if ends[j] - pos <= reach[string]:
-                out.add(j)
-        return out
+        hits = _hits(self._factors, data, prefilter.char_offsets(data, text), starts)
+        return {j for j, pos, string in hits if ends[j] - pos <= self._reach[string]}
 
 
-def _read(rules: list[tuple[str, str]], offset: int) -> _Factors:
+def _read(rules: list[tuple[str, str]]) -> _Factors:
     """The rules' strings, by alternative, in one database (None when a rule cannot be read so)."""
     number: dict[str, int] = {}  # string -> its number in the database (alternatives share strings)
     out = _Factors(None)
@@ -217,10 +205,10 @@ def _read(rules: list[tuple[str, str]], offset: int) -> _Factors:
         for strings, weight, widest in found:
             out.weakest = min(out.weakest, weight)
             if strings is None:
-                out.free.append((r + offset, widest))
+                out.free.append((r, widest))
                 continue
             alt = len(out.rule_of)
-            out.rule_of.append(r + offset)
+            out.rule_of.append(r)
             out.widest.append(widest)
             for s in dict.fromkeys(strings):
                 if s not in number:

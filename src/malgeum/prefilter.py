@@ -196,19 +196,21 @@ class Scanner:
         return out
 
 
-@functools.lru_cache(maxsize=64)
 def _database(found: tuple[tuple[int, tuple[str, ...]], ...]) -> object | None:
     """The Hyperscan database of relaxed patterns (by pattern number), or None when Hyperscan cannot compile them
-    (too large): built once per process, however many times a recipe is built."""
-    expressions = [e.encode() for _, r in found for e in r]
+    (too large)."""
+    expressions = tuple(e for _, r in found for e in r)
+    ids = tuple(i for i, r in found for _ in r)
+    return _compiled(expressions, ids, hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(expressions: tuple[str, ...], ids: tuple[int, ...], flags: int) -> object | None:
+    """A Hyperscan database, or None when Hyperscan cannot compile it: built once per process, however many times
+    a recipe is built."""
     try:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(
-            expressions=expressions,
-            ids=[i for i, r in found for _ in r],
-            elements=len(expressions),
-            flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST,
-        )
+        db.compile(expressions=[e.encode() for e in expressions], ids=list(ids), elements=len(expressions), flags=flags)
     except hyperscan.error:
         return None
     return db
@@ -380,21 +382,7 @@ def literal_database(expressions: list[str], ids: list[int]) -> object | None:
     without Hyperscan or when it cannot compile them."""
     if hyperscan is None or not expressions:
         return None
-    return _literal_database(tuple(expressions), tuple(ids))
-
-
-@functools.lru_cache(maxsize=64)
-def _literal_database(expressions: tuple[str, ...], ids: tuple[int, ...]) -> object | None:
-    try:
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(
-            expressions=[e.encode() for e in expressions],
-            ids=list(ids),
-            elements=len(expressions),
-        )
-    except hyperscan.error:
-        return None
-    return db
+    return _compiled(tuple(expressions), tuple(ids), 0)
 
 
 def char_offsets(data: bytes, text: str) -> np.ndarray | None:
